@@ -1,0 +1,49 @@
+/** Command, view and setting ids in one place; package.json must declare the same (a unit test checks). */
+export const CommandIds = {
+  createCluster: 'kindling.createCluster',
+  deleteCluster: 'kindling.deleteCluster',
+  doctor: 'kindling.doctor',
+  showDag: 'kindling.showDag',
+  runAsComponent: 'kindling.runAsComponent',
+  submitPipeline: 'kindling.submitPipeline',
+  promote: 'kindling.promote',
+  wrapSageMakerPipeline: 'kindling.wrapSageMakerPipeline',
+  refreshClusters: 'kindling.refreshClusters',
+} as const;
+export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
+
+export const TreeViewIds = {
+  clusters: 'kindling.clusters',
+  runs: 'kindling.runs',
+} as const;
+export type TreeViewId = (typeof TreeViewIds)[keyof typeof TreeViewIds];
+
+export const WebviewViewIds = {
+  dag: 'kindling.dag',
+} as const;
+export type WebviewViewId = (typeof WebviewViewIds)[keyof typeof WebviewViewIds];
+
+/** Feature bundles, each loaded on first use (dist/features/<name>.js). */
+export type FeatureName = 'dag' | 'cluster' | 'run' | 'promote';
+
+/** Which feature answers which command and view. The shell registers them all at activation. */
+export const commandOwners: Record<CommandId, FeatureName> = {
+  'kindling.createCluster': 'cluster',
+  'kindling.deleteCluster': 'cluster',
+  'kindling.doctor': 'cluster',
+  'kindling.refreshClusters': 'cluster',
+  'kindling.showDag': 'dag',
+  'kindling.wrapSageMakerPipeline': 'dag',
+  'kindling.runAsComponent': 'run',
+  'kindling.submitPipeline': 'run',
+  'kindling.promote': 'promote',
+};
+
+export const treeViewOwners: Record<TreeViewId, FeatureName> = {
+  'kindling.clusters': 'cluster',
+  'kindling.runs': 'run',
+};
+
+export const webviewViewOwners: Record<WebviewViewId, FeatureName> = {
+  'kindling.dag': 'dag',
+};

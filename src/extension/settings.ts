@@ -1,0 +1,23 @@
+// Kept free of `vscode` so tests and other layers can read the defaults.
+/** Setting keys under `kindling.*`, typed. Read fresh each time: users change settings while we run. */
+export interface KindlingSettings {
+  'cluster.name': string;
+  'cluster.registryPort': number;
+  'cluster.kindPath': string;
+  'cluster.addonManifestDir': string;
+  kubeconfig: string;
+  'dag.renderDelayMs': number;
+  'dag.followActiveEditor': boolean;
+}
+
+/** Must match package.json contributes.configuration (a unit test checks). */
+export const settingDefaults: Readonly<KindlingSettings> = {
+  'cluster.name': 'kindling',
+  'cluster.registryPort': 5001,
+  'cluster.kindPath': '',
+  'cluster.addonManifestDir': '',
+  kubeconfig: '',
+  'dag.renderDelayMs': 250,
+  'dag.followActiveEditor': true,
+};
+

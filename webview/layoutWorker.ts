@@ -1,0 +1,2 @@
+// Placeholder for the layout worker (issue: DAG side panel).
+export {};

@@ -1,0 +1,2 @@
+// Placeholder for the DAG panel app (issue: DAG side panel).
+document.body.textContent = 'Kindling DAG panel';
