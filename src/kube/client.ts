@@ -2,7 +2,7 @@
  * One way to get a KubeConfig and API clients, shared by cluster, run and promote code.
  * No `vscode` here: callers pass the kubeconfig path and context they resolved from settings.
  */
-import { KubeConfig, type ApiType } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -37,7 +37,3 @@ export function loadKubeConfig(target: KubeTarget = {}): KubeConfig {
   return kc;
 }
 
-/** `makeClient(kc, CoreV1Api)` — a typed API client for the config's current context. */
-export function makeClient<T extends ApiType>(kc: KubeConfig, api: new (...args: never[]) => T): T {
-  return kc.makeApiClient(api as unknown as new (server: string) => T);
-}
