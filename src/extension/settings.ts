@@ -3,6 +3,7 @@
 export interface KindlingSettings {
   'cluster.name': string;
   'cluster.registryPort': number;
+  'cluster.apiServerPort': number;
   'cluster.kindPath': string;
   'cluster.addonManifestDir': string;
   kubeconfig: string;
@@ -14,6 +15,7 @@ export interface KindlingSettings {
 export const settingDefaults: Readonly<KindlingSettings> = {
   'cluster.name': 'kindling',
   'cluster.registryPort': 5001,
+  'cluster.apiServerPort': 6445,
   'cluster.kindPath': '',
   'cluster.addonManifestDir': '',
   kubeconfig: '',
