@@ -1,0 +1,97 @@
+/**
+ * Run status from the custom resources' own status fields, mapped to one small vocabulary for the
+ * Runs view. Pure, so the mapping is unit-tested against real-shaped status objects.
+ */
+export type RunPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+
+export interface RunStatus {
+  phase: RunPhase;
+  /** The controller's words: Argo status.message / failing node message, Spark errorMessage. */
+  message?: string;
+  /** Raw phase/state as the controller wrote it (e.g. SUBMISSION_FAILED). */
+  raw?: string;
+}
+
+export function isTerminal(phase: RunPhase): boolean {
+  return phase === 'Succeeded' || phase === 'Failed';
+}
+
+interface WorkflowStatusShape {
+  status?: {
+    phase?: string;
+    message?: string;
+    nodes?: Record<string, { phase?: string; message?: string; type?: string; displayName?: string }>;
+  };
+}
+
+export function workflowStatus(obj: WorkflowStatusShape): RunStatus {
+  const raw = obj.status?.phase ?? '';
+  const phase: RunPhase =
+    raw === '' || raw === 'Pending' ? 'Pending' : raw === 'Running' ? 'Running' : raw === 'Succeeded' ? 'Succeeded' : raw === 'Failed' || raw === 'Error' ? 'Failed' : 'Unknown';
+  let message = obj.status?.message;
+  if (phase === 'Failed') {
+    // The workflow-level message is often generic ("child 'x' failed"); the pod node says why.
+    const failedPod = Object.values(obj.status?.nodes ?? {}).find((n) => n.type === 'Pod' && (n.phase === 'Failed' || n.phase === 'Error') && n.message);
+    if (failedPod?.message && failedPod.message !== message) message = message ? `${message}: ${failedPod.message}` : failedPod.message;
+  }
+  return { phase, raw: raw || undefined, message: message || undefined };
+}
+
+interface SparkStatusShape {
+  status?: { applicationState?: { state?: string; errorMessage?: string } };
+}
+
+export function sparkStatus(obj: SparkStatusShape): RunStatus {
+  const raw = obj.status?.applicationState?.state ?? '';
+  const message = obj.status?.applicationState?.errorMessage || undefined;
+  switch (raw) {
+    case '':
+    case 'NEW':
+    case 'SUBMITTED':
+    case 'PENDING_RERUN':
+      return { phase: 'Pending', raw: raw || undefined, message };
+    case 'RUNNING':
+    case 'SUCCEEDING':
+    case 'FAILING':
+    case 'INVALIDATING':
+      return { phase: 'Running', raw, message };
+    case 'COMPLETED':
+      return { phase: 'Succeeded', raw, message };
+    case 'FAILED':
+    case 'SUBMISSION_FAILED':
+      return { phase: 'Failed', raw, message: message ?? raw };
+    default:
+      return { phase: 'Unknown', raw, message };
+  }
+}
+
+/** Run-loop timings (ms since the epoch) as the watcher observed them. */
+export interface RunTimings {
+  /** The command was invoked (before building manifests). */
+  invokedAt?: number;
+  /** The API server accepted the object. */
+  submittedAt?: number;
+  /** A pod of the run got a node. */
+  scheduledAt?: number;
+  /** A pod of the run was Running (or already finished, if it was faster than the watch). */
+  startedAt?: number;
+  finishedAt?: number;
+}
+
+export function describeTimings(t: RunTimings): string {
+  const base = t.invokedAt ?? t.submittedAt;
+  if (base === undefined) return '';
+  const parts: string[] = [];
+  const add = (label: string, at?: number): void => {
+    if (at !== undefined) parts.push(`${label} +${formatMs(at - base)}`);
+  };
+  add('submitted', t.submittedAt);
+  add('scheduled', t.scheduledAt);
+  add('started', t.startedAt);
+  add('finished', t.finishedAt);
+  return parts.join(' · ');
+}
+
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.max(0, Math.round(ms))} ms` : `${(ms / 1000).toFixed(1)} s`;
+}

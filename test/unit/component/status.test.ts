@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { describeTimings, isTerminal, sparkStatus, workflowStatus } from '../../../src/core/component';
+
+test('Argo workflow phases map to run phases, with the failing pod node message', () => {
+  assert.equal(workflowStatus({}).phase, 'Pending');
+  assert.equal(workflowStatus({ status: { phase: 'Running' } }).phase, 'Running');
+  assert.equal(workflowStatus({ status: { phase: 'Succeeded' } }).phase, 'Succeeded');
+  const failed = workflowStatus({
+    status: {
+      phase: 'Failed',
+      message: 'child failed',
+      nodes: {
+        a: { type: 'Steps', phase: 'Failed', message: 'child failed' },
+        b: { type: 'Pod', phase: 'Failed', message: 'Error (exit code 1)' },
+      },
+    },
+  });
+  assert.deepEqual(failed, { phase: 'Failed', raw: 'Failed', message: 'child failed: Error (exit code 1)' });
+  assert.equal(workflowStatus({ status: { phase: 'Error', message: 'x' } }).phase, 'Failed');
+  assert.ok(isTerminal('Failed') && isTerminal('Succeeded') && !isTerminal('Running'));
+});
+
+test('Spark application states map to run phases', () => {
+  assert.equal(sparkStatus({}).phase, 'Pending');
+  assert.equal(sparkStatus({ status: { applicationState: { state: 'SUBMITTED' } } }).phase, 'Pending');
+  assert.equal(sparkStatus({ status: { applicationState: { state: 'RUNNING' } } }).phase, 'Running');
+  assert.equal(sparkStatus({ status: { applicationState: { state: 'COMPLETED' } } }).phase, 'Succeeded');
+  assert.deepEqual(sparkStatus({ status: { applicationState: { state: 'FAILED', errorMessage: 'driver pod failed' } } }), {
+    phase: 'Failed',
+    raw: 'FAILED',
+    message: 'driver pod failed',
+  });
+  assert.equal(sparkStatus({ status: { applicationState: { state: 'SUBMISSION_FAILED' } } }).message, 'SUBMISSION_FAILED');
+});
+
+test('timings are described relative to the invocation', () => {
+  assert.equal(describeTimings({ invokedAt: 1000, submittedAt: 1040, startedAt: 1300, finishedAt: 4000 }), 'submitted +40 ms · started +300 ms · finished +3.0 s');
+  assert.equal(describeTimings({}), '');
+});
