@@ -1,0 +1,151 @@
+/**
+ * "Run as Component" end to end, without VS Code: read the file and kindling.yaml, gather
+ * provenance, build the manifests, submit, and watch. The extension, the integration tests and the
+ * loop benchmark all go through here, so what is tested and measured is what users run.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { NODE_WORKSPACE_PATH, kindContextName } from '../../core/cluster/kindConfig';
+import {
+  buildComponent,
+  detectComponentKind,
+  makeRunName,
+  runSuffix,
+  type CodeDelivery,
+  type ComponentKind,
+  type ComponentManifests,
+} from '../../core/component';
+import { formatConfigError, loadConfig, type ConfigError, type KindlingConfig } from '../../core/config';
+import { loadKubeConfig, type KubeTarget } from '../client';
+import { gitInfo } from '../git';
+import { RunError } from './errors';
+import { submitComponent, type SubmittedRun } from './submit';
+import { watchRun, type PodInfo, type RunSnapshot, type RunWatch } from './watch';
+
+/** kindling.yaml is invalid: `errors` carry 0-based positions for diagnostics. */
+export class ConfigInvalidError extends Error {
+  constructor(
+    readonly configPath: string,
+    readonly errors: ConfigError[],
+  ) {
+    const name = path.basename(configPath);
+    const shown = errors.slice(0, 5).map((e) => formatConfigError(name, e));
+    super(`${name} is not valid:\n${shown.join('\n')}${errors.length > 5 ? `\n…and ${errors.length - 5} more` : ''}`);
+    this.name = 'ConfigInvalidError';
+  }
+}
+
+export async function readProjectConfig(configPath: string): Promise<KindlingConfig> {
+  let text: string;
+  try {
+    text = await readFile(configPath, 'utf8');
+  } catch {
+    throw new RunError(`No kindling.yaml at ${configPath}: it says which image components run on. See examples/kindling.yaml.`, 'other');
+  }
+  const { config, errors } = loadConfig(text);
+  if (!config) throw new ConfigInvalidError(configPath, errors);
+  return config;
+}
+
+/** Loads the kubeconfig and context, turning "no such file/context" into a RunError the UI can explain. */
+export function connect(target: KubeTarget): KubeConfig {
+  try {
+    const kc = loadKubeConfig(target);
+    if (!kc.getCurrentCluster()) throw new Error(`the kubeconfig has no current context${target.kubeconfigPath ? ` (${target.kubeconfigPath})` : ''}`);
+    return kc;
+  } catch (err) {
+    throw new RunError(`No cluster to run on: ${err instanceof Error ? err.message : String(err)}. Create the local cluster with "Kindling: Create Local Cluster".`, 'no-context', err);
+  }
+}
+
+/**
+ * hostPath when the context is the Kindling kind cluster (it mounts the workspace into the node) and
+ * the file is inside that workspace; a ConfigMap otherwise.
+ */
+export function chooseDelivery(kc: KubeConfig, clusterName: string, workspaceRoot: string, filePath: string): CodeDelivery {
+  const rel = path.relative(workspaceRoot, filePath);
+  const inside = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  return kc.getCurrentContext() === kindContextName(clusterName) && inside ? { mode: 'hostPath', nodeWorkspacePath: NODE_WORKSPACE_PATH } : { mode: 'configMap' };
+}
+
+export interface PrepareInput {
+  /** Absolute path of the .py/.ipynb/.sh file. */
+  filePath: string;
+  /** Absolute path of the workspace folder (paths in the run are relative to it). */
+  workspaceRoot: string;
+  config: KindlingConfig;
+  delivery: CodeDelivery;
+  kindlingVersion: string;
+  args?: string[];
+  parameters?: Record<string, string>;
+  environment?: string;
+  asPipeline?: boolean;
+  podAnnotations?: Record<string, string>;
+  /** Override the run name's random suffix (tests, reproducible names). */
+  suffix?: string;
+  /** Force the kind (e.g. run a PySpark file as a plain script); default: detected. */
+  kind?: ComponentKind;
+}
+
+export async function prepareComponent(input: PrepareInput): Promise<ComponentManifests> {
+  const content = await readFile(input.filePath, 'utf8');
+  const fileName = path.basename(input.filePath);
+  const kind = input.kind ?? detectComponentKind(fileName, content);
+  if (!kind) throw new RunError(`${fileName}: only .py, .ipynb and .sh files run as components.`, 'invalid');
+  let relativePath = path.relative(input.workspaceRoot, input.filePath).split(path.sep).join('/');
+  // Outside the workspace (e.g. a loose file): it can only travel in a ConfigMap, under its own name.
+  if (relativePath.startsWith('..') || path.isAbsolute(relativePath)) relativePath = fileName;
+  const git = await gitInfo(input.filePath);
+  return buildComponent({
+    kind,
+    relativePath,
+    content,
+    runName: makeRunName(fileName, input.suffix ?? runSuffix()),
+    config: input.config,
+    environment: input.environment,
+    delivery: input.delivery,
+    args: input.args,
+    parameters: input.parameters,
+    asPipeline: input.asPipeline,
+    podAnnotations: input.podAnnotations,
+    provenance: {
+      gitCommit: git.commit,
+      gitDirty: git.dirty,
+      sourceSha256: createHash('sha256').update(content).digest('hex'),
+      user: git.user,
+      kindlingVersion: input.kindlingVersion,
+    },
+  });
+}
+
+export interface StartedRun {
+  manifests: ComponentManifests;
+  submitted: SubmittedRun;
+  watch: RunWatch;
+}
+
+export interface StartOptions {
+  invokedAt?: number;
+  onUpdate?: (snapshot: RunSnapshot) => void;
+  onPod?: (pod: PodInfo) => void;
+}
+
+/**
+ * Starts watching before the object exists (the name is known), so the first pod events are not
+ * missed and no time is lost between "created" and "watching".
+ */
+export async function startComponent(kc: KubeConfig, manifests: ComponentManifests, opts: StartOptions = {}): Promise<StartedRun> {
+  const watch = watchRun(kc, manifests.ref, { invokedAt: opts.invokedAt, onUpdate: opts.onUpdate, onPod: opts.onPod });
+  let submitted: SubmittedRun;
+  try {
+    submitted = await submitComponent(kc, manifests);
+  } catch (err) {
+    watch.stop();
+    throw err;
+  }
+  // The watch may already have seen the object; the submit time comes from the create call.
+  watch.setSubmittedAt(submitted.submittedAt);
+  return { manifests, submitted, watch };
+}

@@ -1,0 +1,151 @@
+/**
+ * Follows one run until it finishes: the custom resource (phase) and its pods (scheduled, started),
+ * both through the API server's watch, recording the loop timings as they are observed. Watches
+ * are re-established when the server closes them (it does, every few minutes).
+ */
+import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import { isTerminal, Labels, sparkStatus, workflowStatus, type ResourceRef, type RunStatus, type RunTimings } from '../../core/component';
+
+export interface PodInfo {
+  name: string;
+  phase: string;
+  nodeName?: string;
+  containers: string[];
+  /** Why a pod failed (container termination reason/message), when it did. */
+  reason?: string;
+  annotations: Record<string, string>;
+}
+
+export interface RunSnapshot {
+  ref: ResourceRef;
+  status: RunStatus;
+  timings: RunTimings;
+  pods: PodInfo[];
+}
+
+export interface WatchRunOptions {
+  invokedAt?: number;
+  submittedAt?: number;
+  onUpdate?: (snapshot: RunSnapshot) => void;
+  /** Every pod event (e.g. to start following logs once a pod runs). */
+  onPod?: (pod: PodInfo) => void;
+}
+
+export interface RunWatch {
+  /** Resolves when the run reaches Succeeded/Failed (or was deleted), or with the last state after stop(). */
+  readonly done: Promise<RunSnapshot>;
+  snapshot(): RunSnapshot;
+  /** Record when the create call returned (the watch may start before the object exists). */
+  setSubmittedAt(at: number): void;
+  stop(): void;
+}
+
+interface KubeObj {
+  metadata?: { name?: string; annotations?: Record<string, string> };
+  spec?: { nodeName?: string; containers?: { name: string }[] };
+  status?: {
+    phase?: string;
+    conditions?: { type?: string; status?: string }[];
+    containerStatuses?: { state?: { terminated?: { reason?: string; message?: string; exitCode?: number } } }[];
+  };
+}
+
+export function watchRun(kc: KubeConfig, ref: ResourceRef, opts: WatchRunOptions = {}): RunWatch {
+  const watch = new Watch(kc);
+  const timings: RunTimings = { invokedAt: opts.invokedAt, submittedAt: opts.submittedAt };
+  const pods = new Map<string, PodInfo>();
+  let status: RunStatus = { phase: 'Pending' };
+  let stopped = false;
+  const controllers: AbortController[] = [];
+  let resolveDone: (s: RunSnapshot) => void = () => undefined;
+  const done = new Promise<RunSnapshot>((resolve) => (resolveDone = resolve));
+  const snapshot = (): RunSnapshot => ({ ref, status, timings: { ...timings }, pods: [...pods.values()] });
+  const emit = (): void => opts.onUpdate?.(snapshot());
+
+  const finish = (): void => {
+    if (stopped) return;
+    stopped = true;
+    for (const c of controllers) c.abort();
+    resolveDone(snapshot());
+  };
+
+  const onRun = (type: string, obj: Parameters<typeof workflowStatus>[0] & Parameters<typeof sparkStatus>[0]): void => {
+    if (type === 'DELETED') {
+      status = { phase: 'Failed', message: status.phase === 'Succeeded' ? status.message : 'The run was deleted (cancelled).', raw: 'Deleted' };
+      if (status.phase === 'Failed' || isTerminal(status.phase)) timings.finishedAt ??= Date.now();
+      emit();
+      finish();
+      return;
+    }
+    if (type !== 'ADDED' && type !== 'MODIFIED') return;
+    status = ref.kind === 'Workflow' ? workflowStatus(obj) : sparkStatus(obj);
+    if (status.phase === 'Failed') status = withPodReason(status);
+    if (isTerminal(status.phase)) timings.finishedAt ??= Date.now();
+    emit();
+    if (isTerminal(status.phase)) finish();
+  };
+
+  const withPodReason = (s: RunStatus): RunStatus => {
+    const reason = [...pods.values()].find((p) => p.reason)?.reason;
+    return reason && !(s.message ?? '').includes(reason) ? { ...s, message: s.message ? `${s.message} (${reason})` : reason } : s;
+  };
+
+  const onPod = (type: string, obj: KubeObj): void => {
+    const name = obj.metadata?.name;
+    if (!name || type === 'BOOKMARK' || type === 'ERROR') return;
+    const phase = obj.status?.phase ?? 'Pending';
+    const now = Date.now();
+    const scheduled = !!obj.spec?.nodeName || !!obj.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'True');
+    if (scheduled) timings.scheduledAt ??= now;
+    // A pod that finished between two events still "started": the watch may never show Running.
+    if (phase === 'Running' || phase === 'Succeeded' || phase === 'Failed') {
+      timings.scheduledAt ??= now;
+      timings.startedAt ??= now;
+    }
+    const terminated = obj.status?.containerStatuses?.map((c) => c.state?.terminated).find((t) => t && (t.exitCode ?? 0) !== 0);
+    const info: PodInfo = {
+      name,
+      phase,
+      nodeName: obj.spec?.nodeName,
+      containers: (obj.spec?.containers ?? []).map((c) => c.name),
+      reason: terminated ? [terminated.reason, terminated.message, `exit code ${terminated.exitCode}`].filter(Boolean).join(': ') : undefined,
+      annotations: obj.metadata?.annotations ?? {},
+    };
+    if (type === 'DELETED') pods.delete(name);
+    else pods.set(name, info);
+    opts.onPod?.(info);
+    emit();
+  };
+
+  const start = <T>(path: string, query: Record<string, string>, handler: (type: string, obj: T) => void, attempt = 0): void => {
+    if (stopped) return;
+    const restart = (): void => {
+      if (stopped) return;
+      // Back off a little on repeated failures; a closed-by-server watch restarts at once.
+      setTimeout(() => start(path, query, handler, attempt + 1), Math.min(5000, attempt * 250));
+    };
+    watch
+      .watch(path, query, (type: string, obj: T) => handler(type, obj), () => restart())
+      .then(
+        (controller) => {
+          if (stopped) controller.abort();
+          else controllers.push(controller);
+        },
+        () => restart(),
+      );
+  };
+
+  const ns = encodeURIComponent(ref.namespace);
+  start(`/apis/${ref.group}/${ref.version}/namespaces/${ns}/${ref.plural}`, { fieldSelector: `metadata.name=${ref.name}` }, onRun);
+  // Argo (podMetadata) and the Spark operator (driver/executor labels) both copy our run label to pods.
+  start(`/api/v1/namespaces/${ns}/pods`, { labelSelector: `${Labels.run}=${ref.name}` }, onPod);
+
+  return {
+    done,
+    snapshot,
+    setSubmittedAt: (at) => {
+      timings.submittedAt = at;
+    },
+    stop: () => finish(),
+  };
+}
