@@ -76,6 +76,8 @@ export class ClusterStepError extends Error {
     readonly reason: string,
     readonly fix: string,
     readonly details?: string,
+    /** The cluster exists but is not finished: the UI must say so and offer to delete it. */
+    readonly clusterLeftBehind = false,
   ) {
     super(`${STEP_TITLES[step]} failed: ${reason} ${fix}`);
     this.name = 'ClusterStepError';
