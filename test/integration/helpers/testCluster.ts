@@ -24,10 +24,12 @@
  *   });
  */
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export type ClusterName = 'local' | 'remote' | 'remote-restricted';
 
@@ -91,6 +93,11 @@ export async function withNamespace(cluster: TestCluster, prefix: string): Promi
   const safePrefix = prefix.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'test';
   const namespace = `${safePrefix}-${randomBytes(3).toString('hex')}`;
   await core.createNamespace({ body: { metadata: { name: namespace, labels: { [TEST_NAMESPACE_LABEL]: 'true' } } } });
+  // Pods are admitted only once the controller-manager has made the namespace's `default` ServiceAccount.
+  await waitFor(async () => (await core.readNamespacedServiceAccount({ name: 'default', namespace })) ?? undefined, {
+    timeoutMs: 30_000,
+    what: `ServiceAccount default in ${namespace}`,
+  });
   let done = false;
   return {
     namespace,
@@ -154,4 +161,17 @@ export function statusCode(err: unknown): number | undefined {
     return (err as { code: number }).code;
   }
   return undefined;
+}
+
+/**
+ * Stops and starts one process of the test environment (e.g. 'local-apiserver'; `kill: true` sends SIGKILL
+ * instead of SIGTERM) and waits until it is healthy again. Names: `npm run testenv:status` lists them.
+ */
+export function restartComponent(component: string, opts: { kill?: boolean } = {}): void {
+  const script = fileURLToPath(new URL('../../../scripts/testenv.mjs', import.meta.url));
+  const args = [script, 'restart', component, ...(opts.kill ? ['--kill'] : [])];
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new Error(`restart ${component} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+  }
 }
