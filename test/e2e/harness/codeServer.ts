@@ -1,0 +1,378 @@
+/**
+ * E2E harness: a real VS Code (code-server, installed by scripts/harness.mjs) with the packaged
+ * Kindling .vsix, driven through Debian's chromium by playwright-core. Every launch gets a fresh
+ * user-data-dir, extensions-dir and (unless you pass one) workspace under
+ * test-results/e2e/<name>/, which is kept after the test for its logs.
+ *
+ * API
+ *   launchVSCode(options?: LaunchOptions): Promise<VSCode>
+ *     options.name        run folder and screenshot prefix (default 'e2e')
+ *     options.workspace   folder to open; default: a fresh folder with options.files in it
+ *     options.files       { 'relative/path': 'content' } written into the fresh workspace
+ *     options.settings    user settings on top of scripts/harness.mjs defaultUserSettings
+ *     options.vsix        .vsix to install (default kindling-<version>.vsix), or false for none
+ *     options.viewport    browser viewport (default 1440×900)
+ *   class VSCode
+ *     page, browser, url, runDir, userDataDir, extensionsDir, workspace
+ *     runCommand(title, { timeoutMs? })     F1 palette → pick the entry labelled exactly `title`
+ *                                           (e.g. 'Kindling: Show Pipeline DAG')
+ *     paletteEntries(query)                  labels F1 lists for `query` (palette closed again)
+ *     openFile(relativePath)                 Quick Open (Ctrl+P) → editor tab active
+ *     openViewContainer(title)               click the activity-bar entry (e.g. 'Kindling')
+ *     webviewFrame(index?)                   FrameLocator of the page a webview extension wrote:
+ *                                            frameLocator('iframe.webview').frameLocator('iframe#active-frame')
+ *     screenshot(name)                       PNG into test-results/<name>.png; returns the path
+ *     exthostLog()                           text of the remote extension host log (all sessions)
+ *     outputChannelLog(name)                 text of a log output channel file, e.g. 'Kindling'
+ *     waitForLog(read, pattern, options?)    polls read() until pattern matches; returns the match
+ *     runningExtensions()                    "Developer: Show Running Extensions": [{ name, activationMs, … }]
+ *     close()                                closes the browser and stops code-server (process group)
+ *   waitFor(probe, { timeoutMs?, intervalMs?, what })  polls until probe() returns a value (not undefined/false)
+ *
+ * Typical test:
+ *   const vscode = await launchVSCode({ name: 'dag', files: { 'kindling.yaml': '…', 'wf.yaml': '…' } });
+ *   after(() => vscode.close());
+ *   await vscode.openFile('wf.yaml');
+ *   await vscode.runCommand('Kindling: Show Pipeline DAG');
+ *   await vscode.webviewFrame().locator('canvas').waitFor();
+ *
+ * Environment: KINDLING_CHROMIUM (browser path; default `chromium` on PATH), KINDLING_E2E_HEADED=1
+ * (a visible browser, for a desktop session), KINDLING_CACHE_DIR (where the harness is cached).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import type { ChildProcess } from 'node:child_process';
+import {
+  ensureHarness,
+  findFreePort,
+  installExtension,
+  repoRoot,
+  startCodeServer,
+  stopCodeServer,
+  vsixPath,
+  writeUserSettings,
+} from '../../../scripts/harness.mjs';
+
+export interface LaunchOptions {
+  name?: string;
+  workspace?: string;
+  files?: Record<string, string>;
+  settings?: Record<string, unknown>;
+  vsix?: string | false;
+  viewport?: { width: number; height: number };
+}
+
+export interface RunningExtension {
+  /** Display name as the editor shows it, e.g. 'Kindling — ML pipelines on local Kubernetes'. */
+  name: string;
+  /** The "Activation: N ms" figure the extension host reports. */
+  activationMs: number;
+  /** The row's full text (version, activation event hover, …) for diagnostics. */
+  text: string;
+}
+
+export const resultsDir = join(repoRoot, 'test-results');
+
+/** The chromium flags TESTENV.md lists: no sandbox as root, and no background traffic to closed networks. */
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export async function waitFor<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  { timeoutMs = 30_000, intervalMs = 200, what }: { timeoutMs?: number; intervalMs?: number; what: string },
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (true) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+export function chromiumPath(): string {
+  if (process.env.KINDLING_CHROMIUM) return process.env.KINDLING_CHROMIUM;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    for (const name of ['chromium', 'chromium-browser']) {
+      const candidate = join(dir, name);
+      if (dir && existsSync(candidate)) return candidate;
+    }
+  }
+  throw new Error('chromium is not on PATH: run `bash scripts/setup-machine.sh` (Debian package chromium) or set KINDLING_CHROMIUM');
+}
+
+/** Builds and packages the extension when the .vsix is missing (the E2E tier tests what users install). */
+export function ensureVsix(): string {
+  const vsix = vsixPath();
+  if (!existsSync(vsix)) {
+    const result = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'package.mjs')], { cwd: repoRoot, stdio: 'inherit' });
+    if (result.status !== 0 || !existsSync(vsix)) throw new Error(`npm run package did not produce ${vsix}`);
+  }
+  return vsix;
+}
+
+const live = new Set<VSCode>();
+process.once('exit', () => {
+  // Last resort if a test forgot close(): never leave code-server process groups behind.
+  for (const session of live) if (session.server.pid) try { process.kill(-session.server.pid, 'SIGKILL'); } catch { /* gone */ }
+});
+
+export async function launchVSCode(options: LaunchOptions = {}): Promise<VSCode> {
+  const name = options.name ?? 'e2e';
+  const harness = await ensureHarness();
+  const runDir = join(resultsDir, 'e2e', name);
+  rmSync(runDir, { recursive: true, force: true });
+  const userDataDir = join(runDir, 'user-data');
+  const extensionsDir = join(runDir, 'extensions');
+  mkdirSync(extensionsDir, { recursive: true });
+  writeUserSettings(userDataDir, options.settings);
+
+  let workspace = options.workspace;
+  if (!workspace) {
+    workspace = join(runDir, 'workspace');
+    mkdirSync(workspace, { recursive: true });
+    for (const [file, content] of Object.entries(options.files ?? {})) {
+      mkdirSync(dirname(join(workspace, file)), { recursive: true });
+      writeFileSync(join(workspace, file), content);
+    }
+  }
+
+  if (options.vsix !== false) installExtension(harness, { vsix: options.vsix ?? ensureVsix(), userDataDir, extensionsDir });
+
+  const port = await findFreePort();
+  const server = await startCodeServer(harness, { port, userDataDir, extensionsDir, workspace, logFile: join(runDir, 'code-server.log') });
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({
+      executablePath: chromiumPath(),
+      headless: !process.env.KINDLING_E2E_HEADED,
+      args: chromiumArgs,
+    });
+    const page = await browser.newPage({ viewport: options.viewport ?? { width: 1440, height: 900 } });
+    const session = new VSCode(page, browser, server.child, server.url, runDir, userDataDir, extensionsDir, workspace, name);
+    live.add(session);
+    await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // The explorer shows the folder once the remote file system is connected.
+    await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 60_000 });
+    return session;
+  } catch (error) {
+    await browser?.close().catch(() => undefined);
+    await stopCodeServer(server.child);
+    throw error;
+  }
+}
+
+export class VSCode {
+  constructor(
+    readonly page: Page,
+    readonly browser: Browser,
+    readonly server: ChildProcess,
+    readonly url: string,
+    readonly runDir: string,
+    readonly userDataDir: string,
+    readonly extensionsDir: string,
+    readonly workspace: string,
+    private readonly name: string,
+  ) {}
+
+  private get quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  /** Opens the F1 palette with `query` typed; leaves it open. */
+  private async openPalette(query: string): Promise<void> {
+    await this.page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, force: true }).catch(() => undefined);
+    await this.page.keyboard.press('F1');
+    const input = this.quickInput.locator('input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${query}`);
+  }
+
+  private async closePalette(): Promise<void> {
+    if (await this.quickInput.isVisible()) {
+      await this.page.keyboard.press('Escape');
+      await this.quickInput.waitFor({ state: 'hidden' });
+    }
+  }
+
+  private async visibleEntries(): Promise<string[]> {
+    return this.quickInput.locator('.monaco-list-row .label-name').evaluateAll((nodes) => nodes.map((n) => (n.textContent ?? '').trim()));
+  }
+
+  /** Labels the command palette lists for `query`, once the list has settled. */
+  async paletteEntries(query: string): Promise<string[]> {
+    await this.openPalette(query);
+    let previous = '';
+    // Settled = the same non-empty list on two consecutive looks (the list filters as it loads).
+    const entries = await waitFor(
+      async () => {
+        const now = await this.visibleEntries();
+        const key = now.join('\n');
+        const settled = now.length > 0 && key === previous;
+        previous = key;
+        return settled ? now : undefined;
+      },
+      { what: `command palette entries for "${query}"`, intervalMs: 300 },
+    );
+    await this.closePalette();
+    return entries;
+  }
+
+  /** Runs a command by its palette label, e.g. 'Kindling: Show Pipeline DAG'. */
+  async runCommand(title: string, { timeoutMs = 30_000 }: { timeoutMs?: number } = {}): Promise<void> {
+    await this.openPalette(title);
+    const row = this.quickInput.locator('.monaco-list-row').filter({
+      has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }),
+    });
+    await row.first().waitFor({ state: 'visible', timeout: timeoutMs });
+    await row.first().click();
+    await this.quickInput.waitFor({ state: 'hidden', timeout: timeoutMs });
+  }
+
+  /** Opens a workspace file with Quick Open and waits for its editor tab to be active. */
+  async openFile(relativePath: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    const input = this.quickInput.locator('input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(relativePath);
+    const base = relativePath.split('/').pop() ?? relativePath;
+    await this.quickInput.locator('.monaco-list-row', { hasText: base }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tab.active', { hasText: base }).waitFor();
+  }
+
+  /** Clicks an activity-bar entry by its title (e.g. 'Kindling') and returns the sidebar part. */
+  async openViewContainer(title: string): Promise<Locator> {
+    const item = this.page.locator(`.activitybar .action-item .action-label[aria-label^="${title}"]`).first();
+    await item.waitFor();
+    const checked = await item.locator('xpath=..').getAttribute('aria-selected');
+    if (checked !== 'true') await item.click();
+    const sidebar = this.page.locator('.part.sidebar');
+    await sidebar.locator('.composite.title', { hasText: title }).first().waitFor();
+    return sidebar;
+  }
+
+  /** The document a webview extension wrote (VS Code nests it in two iframes). */
+  webviewFrame(index = 0): FrameLocator {
+    return this.page.locator('iframe.webview').nth(index).contentFrame().frameLocator('iframe#active-frame');
+  }
+
+  async screenshot(name: string): Promise<string> {
+    const file = join(resultsDir, `${name}.png`);
+    mkdirSync(resultsDir, { recursive: true });
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** Folders of code-server's log sessions (one per server start), newest last. */
+  private logSessions(): string[] {
+    const logs = join(this.userDataDir, 'logs');
+    if (!existsSync(logs)) return [];
+    return readdirSync(logs)
+      .map((d) => join(logs, d))
+      .filter((d) => statSync(d).isDirectory())
+      .sort();
+  }
+
+  private findFiles(dir: string, match: (name: string, path: string) => boolean, out: string[] = []): string[] {
+    if (!existsSync(dir)) return out;
+    for (const entry of readdirSync(dir)) {
+      const full = join(dir, entry);
+      if (statSync(full).isDirectory()) this.findFiles(full, match, out);
+      else if (match(entry, full)) out.push(full);
+    }
+    return out;
+  }
+
+  /** The extension host's own log: which event activated what, and activation failures. */
+  exthostLog(): string {
+    return this.logSessions()
+      .flatMap((s) => this.findFiles(s, (name, full) => /exthost/.test(full) && /^remoteexthost\.log$|^exthost\.log$/.test(name)))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+  }
+
+  /** A log output channel (`createOutputChannel(name, { log: true })`) as the extension host wrote it. */
+  outputChannelLog(channel: string): string {
+    return this.logSessions()
+      .flatMap((s) => this.findFiles(s, (name) => name === `${channel}.log`))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+  }
+
+  async waitForLog(read: () => string, pattern: RegExp, { timeoutMs = 30_000, what }: { timeoutMs?: number; what?: string } = {}): Promise<RegExpMatchArray> {
+    return waitFor(() => read().match(pattern) ?? undefined, { timeoutMs, what: what ?? `log line ${pattern}` });
+  }
+
+  /**
+   * Opens "Developer: Show Running Extensions" and reads each row's reported activation time. The
+   * list is virtualized (only visible rows exist in the DOM), so it is scrolled to the end.
+   */
+  async runningExtensions(): Promise<RunningExtension[]> {
+    await this.runCommand('Developer: Show Running Extensions');
+    const editor = this.page.locator('.runtime-extensions-editor');
+    await editor.locator('.monaco-list-row .activation-time').first().waitFor();
+    const readRows = () =>
+      editor.locator('.monaco-list-row').evaluateAll((nodes) =>
+        nodes.map((n) => ({
+          name: (n.querySelector('.name')?.textContent ?? '').trim(),
+          activation: (n.querySelector('.activation-time')?.textContent ?? '').trim(),
+          text: (n.textContent ?? '').replace(/\s+/g, ' ').trim(),
+        })),
+      );
+    const seen = new Map<string, { name: string; activation: string; text: string }>();
+    await editor.locator('.monaco-list').hover();
+    let visible = await readRows();
+    for (let page = 0; page < 100; page++) {
+      for (const row of visible) seen.set(row.name, row);
+      const before = visible.map((r) => r.name).join('\n');
+      await this.page.mouse.wheel(0, 400);
+      // Scrolled when the rendered rows change; at the end of the list they never do.
+      const after = await waitFor(
+        async () => {
+          const rows = await readRows();
+          return rows.map((r) => r.name).join('\n') !== before ? rows : undefined;
+        },
+        { timeoutMs: 1500, intervalMs: 100, what: 'the running-extensions list to scroll' },
+      ).catch(() => undefined);
+      if (!after) break;
+      visible = after;
+    }
+    return [...seen.values()].map((r) => {
+      const ms = r.activation.match(/([\d.]+)\s*ms/);
+      return { name: r.name, activationMs: ms ? Number(ms[1]) : Number.NaN, text: r.text };
+    });
+  }
+
+  async close(): Promise<void> {
+    live.delete(this);
+    await this.browser.close().catch(() => undefined);
+    await stopCodeServer(this.server);
+  }
+
+  toString(): string {
+    return `VSCode(${this.name} at ${this.url})`;
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,43 @@
+// E2E tier: real VS Code (code-server) driven through Debian's chromium by playwright-core.
+// Installs the harness when it is not cached yet (scripts/harness.mjs), packages the extension when
+// the .vsix is missing, then runs test/e2e/**/*.test.ts one file at a time (each starts its own
+// code-server). The TAP report goes to $KINDLING_TAP_FILE (scripts/test.mjs adds it up).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureHarness, vsixPath } from '../../scripts/harness.mjs';
+import { findTests, runNodeTests } from '../../scripts/lib/nodeTest.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const started = Date.now();
+
+const files = findTests(join(root, 'test', 'e2e'));
+if (!files.length) {
+  console.log('[e2e] no tests');
+  process.exit(0);
+}
+
+try {
+  const harness = await ensureHarness();
+  console.log(`[e2e] code-server ${harness.codeServerVersion} (VS Code ${harness.vscodeVersion}, Node ${harness.nodeVersion}) from ${harness.dir}`);
+} catch (error) {
+  console.error(`[e2e] cannot install the code-server harness: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+
+const vsix = vsixPath();
+if (!existsSync(vsix)) {
+  console.log(`[e2e] ${vsix} is missing: packaging the extension (npm run package)`);
+  const result = spawnSync(process.execPath, [join(root, 'scripts', 'package.mjs')], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0 || !existsSync(vsix)) {
+    console.error('[e2e] packaging failed');
+    process.exit(1);
+  }
+} else {
+  console.log(`[e2e] testing ${vsix} (run \`npm run package\` to refresh it)`);
+}
+
+const code = runNodeTests(files, { tapFile: process.env.KINDLING_TAP_FILE, concurrency: 1, timeoutMs: 300_000 });
+console.log(`[e2e] ${files.length} file(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+process.exit(code);
