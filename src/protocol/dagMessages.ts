@@ -24,11 +24,30 @@ export interface WebviewToHost {
   openSource: { documentUri: string; nodeId: string };
   /** The webview failed in a way the user should hear about. */
   error: { message: string };
-  /** Timing the webview measured, for benchmarks and diagnostics. */
-  rendered: { nodes: number; layoutMs: number; paintMs: number };
+  /**
+   * Timing the webview measured, for benchmarks and diagnostics. `layoutMs` is projection + layout
+   * (worker round trip included); `paintMs` the canvas paint; `totalMs` message received → painted.
+   */
+  rendered: { reason: RenderReason; nodes: number; layoutMs: number; paintMs: number; totalMs: number };
   /** Ask the host to show diagnostics (e.g. from the panel's problem banner). */
   showProblems: { diagnostics: PipelineDiagnostic[] };
 }
+
+export type RenderReason = 'graph' | 'status' | 'view';
+
+/**
+ * What the host puts in the page's `data-kindling-dag` attribute (HTML-escaped JSON), so no data is
+ * ever pasted into a script.
+ */
+export interface DagBootData {
+  /** URL of dist/webview/layout-worker.js as the webview may fetch it. */
+  workerUri: string;
+  /** Shown until the first graph arrives. */
+  placeholder: string;
+}
+
+/** The attribute name, shared by host and webview. */
+export const dagBootAttribute = 'data-kindling-dag';
 
 export type MessageOf<Map> = { [K in keyof Map]: { type: K; payload: Map[K] } }[keyof Map];
 export type HostMessage = MessageOf<HostToWebview>;
