@@ -71,6 +71,11 @@ export interface PipelineNode {
   parent?: string;
   /** Where the node is defined in the source document, for "jump to source". */
   range?: SourceRange;
+  /**
+   * Set when `range` points into another file than the parsed one: a node expanded from a
+   * WorkflowTemplate reached through `templateRef`/`workflowTemplateRef` (the TemplateIndex's fileName).
+   */
+  fileName?: string;
   /** Sub-kind shown in the hover, e.g. SageMaker step type "Training" or Argo template name. */
   subtitle?: string;
   /** Ordered facts for the hover card: template, image, command, resources, inputs, sizing. */

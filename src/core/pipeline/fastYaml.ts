@@ -1,0 +1,641 @@
+/**
+ * A small, fast YAML reader for the block-style subset that pipeline files are written in, with
+ * source offsets on every node.
+ *
+ * Why: the `yaml` package takes seconds on a 10,000-task workflow (≈2 MB) on our 2-core machines,
+ * and the DAG panel's budget for parse + layout is 400 ms. Pipeline YAML is almost always plain
+ * block maps and lists, quoted or plain one-line scalars, `|` blocks and one-line flow
+ * collections, which a line-oriented reader handles in tens of milliseconds.
+ *
+ * It is deliberately conservative: anything outside that subset (anchors, aliases, tags, complex
+ * keys, multi-line plain or quoted scalars, multi-line flow collections, tabs in indentation,
+ * directives, duplicate keys, odd indentation) makes it give up with `Bail`, and the caller falls
+ * back to the `yaml` package, which also produces the proper error messages for broken files.
+ * A differential test checks both readers agree on every corpus file.
+ */
+
+export interface FScalar {
+  t: 'scalar';
+  value: string | number | boolean | null;
+  start: number;
+  end: number;
+}
+
+export interface FPair {
+  key: FScalar;
+  value: FNode;
+}
+
+export interface FMap {
+  t: 'map';
+  items: FPair[];
+  start: number;
+  end: number;
+}
+
+export interface FSeq {
+  t: 'seq';
+  items: FNode[];
+  start: number;
+  end: number;
+}
+
+export type FNode = FScalar | FMap | FSeq;
+
+/** Thrown when the text leaves the subset; never escapes `fastParseAll`. */
+class Bail extends Error {}
+
+const bail = (why: string): never => {
+  throw new Bail(why);
+};
+
+/** Core-schema resolution of a plain scalar (what YAML 1.2 parsers give for unquoted text). */
+export function resolvePlain(s: string): string | number | boolean | null {
+  if (s === '' || s === '~' || s === 'null' || s === 'Null' || s === 'NULL') return null;
+  if (s === 'true' || s === 'True' || s === 'TRUE') return true;
+  if (s === 'false' || s === 'False' || s === 'FALSE') return false;
+  const c = s.charCodeAt(0);
+  // Only strings that can be numbers pay for the regexes.
+  if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46) {
+    if (/^[-+]?[0-9]+$/.test(s)) return Number(s);
+    if (/^0o[0-7]+$/.test(s)) return parseInt(s.slice(2), 8);
+    if (/^0x[0-9a-fA-F]+$/.test(s)) return parseInt(s.slice(2), 16);
+    if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(s)) return Number(s);
+    if (/^[-+]?\.(inf|Inf|INF)$/.test(s)) return s[0] === '-' ? -Infinity : Infinity;
+    if (/^\.(nan|NaN|NAN)$/.test(s)) return NaN;
+  }
+  return s;
+}
+
+interface Line {
+  /** Offset of the first character. */
+  s: number;
+  /** Offset just past the last character (before \r\n or \n). */
+  e: number;
+  /** Leading spaces. */
+  ind: number;
+  /** Blank or comment-only. */
+  blank: boolean;
+}
+
+class Reader {
+  private readonly lines: Line[] = [];
+  li = 0;
+
+  constructor(
+    private readonly text: string,
+    from: number,
+    to: number,
+  ) {
+    let s = from;
+    while (s < to) {
+      let nl = text.indexOf('\n', s);
+      if (nl === -1 || nl > to) nl = to;
+      let e = nl;
+      if (e > s && text.charCodeAt(e - 1) === 13) e--;
+      let i = s;
+      while (i < e && text.charCodeAt(i) === 32) i++;
+      let blank = i >= e || text.charCodeAt(i) === 35;
+      if (!blank && text.charCodeAt(i) === 9) {
+        // Tabs after the indentation of a content line make indentation ambiguous for us.
+        let j = i;
+        while (j < e && (text.charCodeAt(j) === 9 || text.charCodeAt(j) === 32)) j++;
+        if (j < e && text.charCodeAt(j) !== 35) bail('tab in indentation');
+        blank = true;
+      }
+      this.lines.push({ s, e, ind: i - s, blank });
+      s = nl + 1;
+    }
+  }
+
+  /** Index of the next non-blank line at or after `li`, or lines.length. */
+  nextContent(li: number): number {
+    while (li < this.lines.length && this.lines[li].blank) li++;
+    return li;
+  }
+
+  parseDocument(): FNode | null {
+    const li = this.nextContent(0);
+    if (li >= this.lines.length) return null;
+    const line = this.lines[li];
+    const { node, next } = this.parseBlockAt(li, line.s + line.ind, -1, false);
+    const rest = this.nextContent(next);
+    if (rest < this.lines.length) bail('content after the document root');
+    return node;
+  }
+
+  private startsSeqItem(pos: number, e: number): boolean {
+    return this.text.charCodeAt(pos) === 45 && (pos + 1 >= e || this.text.charCodeAt(pos + 1) === 32);
+  }
+
+  /**
+   * Parses the node that starts at `pos` on line `li`. `parentIndent` is the indentation of the
+   * owning collection (-1 at the root); `inMapValue` allows a sequence at the parent's indent.
+   */
+  private parseBlockAt(li: number, pos: number, parentIndent: number, _inMapValue: boolean): { node: FNode; next: number } {
+    const line = this.lines[li];
+    const col = pos - line.s;
+    if (this.startsSeqItem(pos, line.e)) return this.parseSeq(li, col);
+    if (this.isMapLine(pos, line.e)) return this.parseMap(li, col);
+    return this.parseScalarLine(li, pos, parentIndent);
+  }
+
+  /** Whether content at pos is `key: …` (plain or quoted key). */
+  private isMapLine(pos: number, e: number): boolean {
+    const t = this.text;
+    const c = t.charCodeAt(pos);
+    if (c === 34 || c === 39) {
+      const close = this.quotedEnd(pos, e);
+      if (close < 0) return false;
+      let k = close;
+      while (k < e && t.charCodeAt(k) === 32) k++;
+      return t.charCodeAt(k) === 58 && (k + 1 >= e || t.charCodeAt(k + 1) === 32);
+    }
+    if (c === 91 || c === 123 || c === 35 || c === 124 || c === 62) return false;
+    if (c === 63 && (pos + 1 >= e || t.charCodeAt(pos + 1) === 32)) bail('complex key');
+    return this.plainKeyEnd(pos, e) >= 0;
+  }
+
+  /** Offset of the ':' ending a plain key on this line, or -1. */
+  private plainKeyEnd(pos: number, e: number): number {
+    const t = this.text;
+    for (let k = pos; k < e; k++) {
+      const c = t.charCodeAt(k);
+      if (c === 58 && (k + 1 >= e || t.charCodeAt(k + 1) === 32)) return k;
+      if (c === 35 && k > pos && t.charCodeAt(k - 1) === 32) return -1;
+    }
+    return -1;
+  }
+
+  /** Offset just past the closing quote of a one-line quoted scalar at pos, or -1. */
+  private quotedEnd(pos: number, e: number): number {
+    const t = this.text;
+    const q = t.charCodeAt(pos);
+    for (let k = pos + 1; k < e; k++) {
+      const c = t.charCodeAt(k);
+      if (q === 34 && c === 92) {
+        k++;
+        continue;
+      }
+      if (c === q) {
+        if (q === 39 && t.charCodeAt(k + 1) === 39) {
+          k++;
+          continue;
+        }
+        return k + 1;
+      }
+    }
+    return -1;
+  }
+
+  private unquote(pos: number, end: number): string {
+    const t = this.text;
+    const inner = t.slice(pos + 1, end - 1);
+    if (t.charCodeAt(pos) === 39) return inner.includes("''") ? inner.replace(/''/g, "'") : inner;
+    if (!inner.includes('\\')) return inner;
+    let out = '';
+    for (let i = 0; i < inner.length; i++) {
+      const c = inner[i];
+      if (c !== '\\') {
+        out += c;
+        continue;
+      }
+      const n = inner[++i];
+      switch (n) {
+        case 'n': out += '\n'; break;
+        case 't': case '\t': out += '\t'; break;
+        case 'r': out += '\r'; break;
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '/': out += '/'; break;
+        case '0': out += '\0'; break;
+        case ' ': out += ' '; break;
+        case 'a': out += '\x07'; break;
+        case 'b': out += '\b'; break;
+        case 'e': out += '\x1b'; break;
+        case 'f': out += '\f'; break;
+        case 'v': out += '\v'; break;
+        case 'N': out += '\u0085'; break;
+        case '_': out += '\u00a0'; break;
+        case 'L': out += '\u2028'; break;
+        case 'P': out += '\u2029'; break;
+        case 'x': case 'u': case 'U': {
+          const len = n === 'x' ? 2 : n === 'u' ? 4 : 8;
+          const hex = inner.slice(i + 1, i + 1 + len);
+          if (hex.length !== len || !/^[0-9a-fA-F]+$/.test(hex)) bail('bad escape');
+          const cp = parseInt(hex, 16);
+          if (cp > 0x10ffff) bail('bad escape');
+          out += String.fromCodePoint(cp);
+          i += len;
+          break;
+        }
+        default:
+          bail('unknown escape');
+      }
+    }
+    return out;
+  }
+
+  /** After a value on a line: only spaces and an optional comment may follow. */
+  private expectLineEnd(k: number, e: number): void {
+    const t = this.text;
+    while (k < e && t.charCodeAt(k) === 32) k++;
+    if (k < e && t.charCodeAt(k) !== 35) bail('unexpected text after value');
+    if (k < e && k > 0 && t.charCodeAt(k - 1) !== 32) bail('comment without space');
+  }
+
+  private parseMap(li: number, col: number): { node: FNode; next: number } {
+    const t = this.text;
+    const items: FPair[] = [];
+    const keys = new Set<string>();
+    let start = -1;
+    let end = 0;
+    while (true) {
+      const line = this.lines[li];
+      const pos = line.s + col;
+      let keyEnd: number;
+      let key: FScalar;
+      const c = t.charCodeAt(pos);
+      if (c === 34 || c === 39) {
+        const close = this.quotedEnd(pos, line.e);
+        if (close < 0) bail('unterminated quoted key');
+        key = { t: 'scalar', value: this.unquote(pos, close), start: pos, end: close };
+        keyEnd = close;
+        while (t.charCodeAt(keyEnd) === 32) keyEnd++;
+        if (t.charCodeAt(keyEnd) !== 58) bail('expected ":"');
+      } else {
+        if (c === 45 && this.startsSeqItem(pos, line.e)) bail('sequence item in a mapping');
+        if (c === 63 || c === 38 || c === 42 || c === 33 || c === 91 || c === 123 || c === 124 || c === 62 || c === 37 || c === 64 || c === 96) bail('indicator in key');
+        keyEnd = this.plainKeyEnd(pos, line.e);
+        if (keyEnd < 0) bail('expected a key');
+        let ke = keyEnd;
+        while (ke > pos && t.charCodeAt(ke - 1) === 32) ke--;
+        const raw = t.slice(pos, ke);
+        if (raw.includes(': ') || raw.includes(' #')) bail('odd key');
+        const v = resolvePlain(raw);
+        // Keys are compared as text by everything downstream; yaml would keep typed keys.
+        key = { t: 'scalar', value: v === null || typeof v === 'string' ? v : raw, start: pos, end: ke };
+        if (typeof v !== 'string') bail('non-string key');
+      }
+      const keyText = String(key.value);
+      if (keys.has(keyText)) bail('duplicate key');
+      keys.add(keyText);
+      if (start < 0) start = pos;
+      // Value: rest of the line, or the following more-indented lines.
+      let vpos = keyEnd + 1;
+      while (vpos < line.e && t.charCodeAt(vpos) === 32) vpos++;
+      let value: FNode;
+      let next: number;
+      if (vpos >= line.e || t.charCodeAt(vpos) === 35) {
+        if (vpos < line.e && t.charCodeAt(vpos - 1) !== 32) bail('comment without space');
+        const nl = this.nextContent(li + 1);
+        const nline = this.lines[nl];
+        if (nline && (nline.ind > col || (nline.ind === col && this.startsSeqItem(nline.s + nline.ind, nline.e)))) {
+          const r = this.parseBlockAt(nl, nline.s + nline.ind, col, true);
+          value = r.node;
+          next = r.next;
+        } else {
+          value = { t: 'scalar', value: null, start: keyEnd + 1, end: keyEnd + 1 };
+          next = li + 1;
+        }
+      } else {
+        const r = this.parseInlineValue(li, vpos, col);
+        value = r.node;
+        next = r.next;
+      }
+      items.push({ key, value });
+      end = Math.max(value.end, key.end + 1);
+      const nl = this.nextContent(next);
+      if (nl >= this.lines.length) return { node: { t: 'map', items, start, end }, next: nl };
+      const nline = this.lines[nl];
+      if (nline.ind === col) {
+        if (this.startsSeqItem(nline.s + col, nline.e)) return { node: { t: 'map', items, start, end }, next: nl };
+        li = nl;
+        continue;
+      }
+      if (nline.ind < col) return { node: { t: 'map', items, start, end }, next: nl };
+      bail('unexpected indentation');
+    }
+  }
+
+  private parseSeq(li: number, col: number): { node: FNode; next: number } {
+    const t = this.text;
+    const items: FNode[] = [];
+    let start = -1;
+    let end = 0;
+    while (true) {
+      const line = this.lines[li];
+      const pos = line.s + col;
+      if (start < 0) start = pos;
+      let vpos = pos + 1;
+      while (vpos < line.e && t.charCodeAt(vpos) === 32) vpos++;
+      let value: FNode;
+      let next: number;
+      if (vpos >= line.e || t.charCodeAt(vpos) === 35) {
+        const nl = this.nextContent(li + 1);
+        const nline = this.lines[nl];
+        if (nline && nline.ind > col) {
+          const r = this.parseBlockAt(nl, nline.s + nline.ind, col, false);
+          value = r.node;
+          next = r.next;
+        } else {
+          value = { t: 'scalar', value: null, start: pos + 1, end: pos + 1 };
+          next = li + 1;
+        }
+      } else {
+        const r = this.parseBlockAt(li, vpos, col, false);
+        value = r.node;
+        next = r.next;
+      }
+      items.push(value);
+      end = Math.max(value.end, pos + 1);
+      const nl = this.nextContent(next);
+      if (nl >= this.lines.length) return { node: { t: 'seq', items, start, end }, next: nl };
+      const nline = this.lines[nl];
+      if (nline.ind === col && this.startsSeqItem(nline.s + col, nline.e)) {
+        li = nl;
+        continue;
+      }
+      if (nline.ind <= col) return { node: { t: 'seq', items, start, end }, next: nl };
+      bail('unexpected indentation');
+    }
+  }
+
+  /** A value that starts on the line of its key: scalar, flow collection or block scalar. */
+  private parseInlineValue(li: number, pos: number, parentIndent: number): { node: FNode; next: number } {
+    const line = this.lines[li];
+    const c = this.text.charCodeAt(pos);
+    if (c === 45 && this.startsSeqItem(pos, line.e)) bail('sequence on the line of its key');
+    return this.parseScalarLine(li, pos, parentIndent);
+  }
+
+  private parseScalarLine(li: number, pos: number, parentIndent: number): { node: FNode; next: number } {
+    const t = this.text;
+    const line = this.lines[li];
+    const c = t.charCodeAt(pos);
+    let node: FNode;
+    if (c === 124 || c === 62) return this.parseBlockScalar(li, pos, parentIndent);
+    if (c === 34 || c === 39) {
+      const close = this.quotedEnd(pos, line.e);
+      if (close < 0) bail('multi-line quoted scalar');
+      this.expectLineEnd(close, line.e);
+      node = { t: 'scalar', value: this.unquote(pos, close), start: pos, end: close };
+    } else if (c === 91 || c === 123) {
+      const r = new FlowReader(t, pos, line.e, this).parse();
+      this.expectLineEnd(r.end, line.e);
+      node = r;
+    } else if (c === 38 || c === 42 || c === 33 || c === 37 || c === 64 || c === 96 || c === 44 || c === 93 || c === 125 || c === 63 || c === 58) {
+      return bail('indicator');
+    } else {
+      let k = pos;
+      for (; k < line.e; k++) {
+        const ch = t.charCodeAt(k);
+        if (ch === 35 && t.charCodeAt(k - 1) === 32) break;
+        if (ch === 58 && (k + 1 >= line.e || t.charCodeAt(k + 1) === 32)) bail('":" in a plain scalar');
+      }
+      let e = k;
+      while (e > pos && (t.charCodeAt(e - 1) === 32 || t.charCodeAt(e - 1) === 9)) e--;
+      node = { t: 'scalar', value: resolvePlain(t.slice(pos, e)), start: pos, end: e };
+    }
+    // A more-indented line after a one-line scalar would continue it (multi-line plain scalar).
+    const nl = this.nextContent(li + 1);
+    if (nl < this.lines.length && this.lines[nl].ind > parentIndent) bail('multi-line scalar');
+    return { node, next: li + 1 };
+  }
+
+  private parseBlockScalar(li: number, pos: number, parentIndent: number): { node: FNode; next: number } {
+    const t = this.text;
+    const line = this.lines[li];
+    const literal = t.charCodeAt(pos) === 124;
+    let k = pos + 1;
+    let chomp: 'clip' | 'strip' | 'keep' = 'clip';
+    if (t[k] === '-') {
+      chomp = 'strip';
+      k++;
+    } else if (t[k] === '+') {
+      chomp = 'keep';
+      k++;
+    }
+    if (k < line.e && /[0-9]/.test(t[k])) bail('explicit indentation indicator');
+    this.expectLineEnd(k, line.e);
+    // Content: following lines more indented than the parent, blank lines included.
+    let contentIndent = -1;
+    let last = li;
+    const body: Line[] = [];
+    for (let j = li + 1; j < this.lines.length; j++) {
+      const l = this.lines[j];
+      const empty = l.s + l.ind >= l.e;
+      if (!empty && contentIndent < 0) {
+        if (l.ind <= parentIndent) break;
+        contentIndent = l.ind;
+      }
+      if (!empty && l.ind < contentIndent) break;
+      if (empty && contentIndent >= 0 && l.ind > contentIndent) {
+        // whitespace-only line longer than the indent: part of the content, keep going
+      }
+      if (empty && contentIndent < 0 && l.ind > 0 && parentIndent >= 0 && l.ind > parentIndent + 1) {
+        bail('leading whitespace-only line in block scalar');
+      }
+      body.push(l);
+      if (!empty) last = j;
+    }
+    // Trailing empty lines belong to chomping, not to the content range.
+    const contentLines = body.slice(0, Math.max(0, last - li));
+    const trailing = body.length - contentLines.length;
+    let value: string;
+    if (contentIndent < 0) {
+      value = chomp === 'keep' ? '\n'.repeat(body.length) : '';
+      return { node: { t: 'scalar', value, start: pos, end: line.e }, next: li + 1 + body.length };
+    }
+    const texts = contentLines.map((l) => (l.e - l.s > contentIndent ? t.slice(l.s + contentIndent, l.e) : ''));
+    if (literal) {
+      value = texts.join('\n');
+    } else {
+      // Folded: only the simple case (no more-indented or blank lines inside) is ours.
+      if (texts.some((x) => x === '' || x.startsWith(' ') || x.startsWith('\t'))) bail('complex folded scalar');
+      value = texts.join(' ');
+    }
+    if (chomp === 'clip') value += '\n';
+    else if (chomp === 'keep') value += '\n' + '\n'.repeat(trailing);
+    const lastLine = this.lines[last];
+    return { node: { t: 'scalar', value, start: pos, end: lastLine.e }, next: last + 1 };
+  }
+}
+
+/** One-line flow collections: `[a, "b", {c: d}]`, `{cpu: 1, memory: 2Gi}`. */
+class FlowReader {
+  private k: number;
+
+  constructor(
+    private readonly t: string,
+    start: number,
+    private readonly e: number,
+    _owner: Reader,
+  ) {
+    this.k = start;
+  }
+
+  private ws(): void {
+    while (this.k < this.e && this.t.charCodeAt(this.k) === 32) this.k++;
+  }
+
+  parse(depth = 0): FMap | FSeq {
+    if (depth > 64) bail('flow nesting');
+    const t = this.t;
+    const start = this.k;
+    const open = t.charCodeAt(this.k++);
+    const isMap = open === 123;
+    const close = isMap ? 125 : 93;
+    const items: FNode[] = [];
+    const pairs: FPair[] = [];
+    const keys = new Set<string>();
+    this.ws();
+    while (true) {
+      if (this.k >= this.e) bail('multi-line flow collection');
+      if (t.charCodeAt(this.k) === close) {
+        this.k++;
+        break;
+      }
+      if (isMap) {
+        const key = this.scalar(true);
+        if (key.t !== 'scalar' || (key.value !== null && typeof key.value !== 'string')) bail('flow key');
+        const ks = String(key.value);
+        if (keys.has(ks)) bail('duplicate key');
+        keys.add(ks);
+        this.ws();
+        let value: FNode;
+        if (t.charCodeAt(this.k) === 58) {
+          this.k++;
+          this.ws();
+          const c = t.charCodeAt(this.k);
+          value = c === 44 || c === close ? { t: 'scalar', value: null, start: this.k, end: this.k } : this.item(depth);
+        } else {
+          value = { t: 'scalar', value: null, start: this.k, end: this.k };
+        }
+        pairs.push({ key: key as FScalar, value });
+      } else {
+        items.push(this.item(depth));
+      }
+      this.ws();
+      const c = t.charCodeAt(this.k);
+      if (c === 44) {
+        this.k++;
+        this.ws();
+        continue;
+      }
+      if (c === close) continue;
+      bail('flow syntax');
+    }
+    return isMap ? { t: 'map', items: pairs, start, end: this.k } : { t: 'seq', items, start, end: this.k };
+  }
+
+  private item(depth: number): FNode {
+    const c = this.t.charCodeAt(this.k);
+    if (c === 91 || c === 123) return this.parse(depth + 1);
+    const s = this.scalar(false);
+    this.ws();
+    // `[a: b]` is an implicit single-pair map in YAML; not ours.
+    if (this.t.charCodeAt(this.k) === 58) bail('implicit flow pair');
+    return s;
+  }
+
+  private scalar(_isKey: boolean): FScalar {
+    const t = this.t;
+    const start = this.k;
+    const c = t.charCodeAt(start);
+    if (c === 34 || c === 39) {
+      const q = c;
+      for (let k = start + 1; k < this.e; k++) {
+        const ch = t.charCodeAt(k);
+        if (q === 34 && ch === 92) {
+          k++;
+          continue;
+        }
+        if (ch === q) {
+          if (q === 39 && t.charCodeAt(k + 1) === 39) {
+            k++;
+            continue;
+          }
+          this.k = k + 1;
+          const inner = t.slice(start + 1, k);
+          let value: string;
+          if (q === 39) value = inner.replace(/''/g, "'");
+          else if (!inner.includes('\\')) value = inner;
+          else {
+            try {
+              value = JSON.parse(`"${inner}"`) as string;
+            } catch {
+              return bail('escape in flow scalar');
+            }
+          }
+          return { t: 'scalar', value, start, end: this.k };
+        }
+      }
+      bail('multi-line quoted scalar');
+    }
+    if (c === 38 || c === 42 || c === 33 || c === 63 || c === 37 || c === 64 || c === 96 || c === 124 || c === 62 || c === 35 || c === 91 || c === 123) bail('indicator in flow');
+    let k = start;
+    for (; k < this.e; k++) {
+      const ch = t.charCodeAt(k);
+      if (ch === 44 || ch === 93 || ch === 125 || ch === 91 || ch === 123) break;
+      if (ch === 58 && (k + 1 >= this.e || t.charCodeAt(k + 1) === 32 || t.charCodeAt(k + 1) === 44 || t.charCodeAt(k + 1) === 93 || t.charCodeAt(k + 1) === 125)) break;
+      if (ch === 35 && t.charCodeAt(k - 1) === 32) bail('comment in flow');
+    }
+    let e = k;
+    while (e > start && t.charCodeAt(e - 1) === 32) e--;
+    this.k = k;
+    return { t: 'scalar', value: resolvePlain(t.slice(start, e)), start, end: e };
+  }
+}
+
+/**
+ * Splits on `---` / `...` lines and reads every document. Returns undefined when any document
+ * leaves the subset (the caller then uses the `yaml` package for the whole file).
+ */
+export function fastParseAll(text: string): Array<{ contents: FNode | null; start: number; end: number }> | undefined {
+  try {
+    if (text.charCodeAt(0) === 0xfeff) return undefined;
+    const docs: Array<{ contents: FNode | null; start: number; end: number }> = [];
+    let docStart = 0;
+    let pos = 0;
+    let sawMarker = false;
+    const flush = (end: number) => {
+      const r = new Reader(text, docStart, end);
+      docs.push({ contents: r.parseDocument(), start: docStart, end });
+    };
+    while (pos <= text.length) {
+      let nl = text.indexOf('\n', pos);
+      if (nl === -1) nl = text.length;
+      const c0 = text.charCodeAt(pos);
+      if (c0 === 37) return undefined; // %YAML / %TAG directives
+      if ((c0 === 45 || c0 === 46) && text.startsWith(c0 === 45 ? '---' : '...', pos)) {
+        const after = text.charCodeAt(pos + 3);
+        const rest = text.slice(pos + 3, nl).trim();
+        if (pos + 3 >= nl || after === 32 || after === 13 || after === 9) {
+          if (rest && !rest.startsWith('#')) return undefined; // content on the marker line
+          if (c0 === 46) {
+            flush(pos);
+            docStart = nl + 1;
+            sawMarker = false;
+          } else {
+            if (pos > docStart || sawMarker) flush(pos);
+            docStart = nl + 1;
+            sawMarker = true;
+          }
+        }
+      }
+      pos = nl + 1;
+    }
+    if (docStart < text.length || sawMarker || docs.length === 0) flush(text.length);
+    // yaml yields no document for a trailing empty stream part after "..."; keep only docs with
+    // content or an explicit marker.
+    return docs;
+  } catch (err) {
+    if (err instanceof Bail) {
+      if (process.env.KINDLING_FASTYAML_DEBUG) console.error('fastYaml bail:', err.message);
+      return undefined;
+    }
+    if (err instanceof RangeError) return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,404 @@
+/**
+ * Shared plumbing for the pipeline parsers: offset → line/column, a read-only view over the
+ * document tree (FNode, see fastYaml.ts) so every value we look at still knows where it came
+ * from, diagnostics, and a graph builder that keeps ids unique and caps runaway expansion.
+ */
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
+import { fastParseAll, type FMap, type FNode, type FPair, type FScalar, type FSeq } from './fastYaml';
+import type {
+  DiagnosticSeverity,
+  GroupKind,
+  NodeDetail,
+  NodeKind,
+  PipelineDiagnostic,
+  PipelineEdge,
+  PipelineNode,
+  SourceRange,
+} from '../model/pipelineGraph';
+
+/** Maps UTF-16 offsets (what JS strings and the yaml package use) to 0-based line/column. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(readonly text: string) {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  pos(offset: number): { line: number; col: number } {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, col: o - this.starts[lo] };
+  }
+
+  range(start: number, end: number): SourceRange {
+    // yaml ranges of block collections include the trailing newline; a range that ends at the
+    // start of the next line would make the node look one line taller than it is.
+    let e = Math.max(start, end);
+    while (e > start && /\s/.test(this.text[e - 1] ?? '')) e--;
+    const a = this.pos(start);
+    const b = this.pos(e);
+    return { startLine: a.line, startCol: a.col, endLine: b.line, endCol: b.col };
+  }
+}
+
+/** Anything that may sit in the tree: an FNode, or undefined for "missing". */
+export type YValue = unknown;
+
+function isF(n: unknown): n is FNode {
+  return typeof n === 'object' && n !== null && typeof (n as { t?: unknown }).t === 'string';
+}
+
+/**
+ * Read-only accessors over one document's FNode tree. `fixedRange` makes every range collapse to
+ * one place — used when the graph comes from JSON embedded in a string (ACK Pipeline), where
+ * inner positions are not positions in the user's file.
+ */
+export class YamlView {
+  constructor(
+    readonly lines: LineIndex,
+    readonly fileName: string,
+    readonly fixedRange?: SourceRange,
+  ) {}
+
+  /** Follows a path of map keys; undefined as soon as one is missing or not a map. */
+  get(n: YValue, ...keys: string[]): YValue {
+    let cur = n;
+    for (const k of keys) {
+      if (!isF(cur) || cur.t !== 'map') return undefined;
+      let found: FNode | undefined;
+      const items = cur.items;
+      for (let i = 0; i < items.length; i++) {
+        const kv = items[i].key.value;
+        if (kv === k || (kv !== null && typeof kv !== 'string' && String(kv) === k)) {
+          found = items[i].value;
+          break;
+        }
+      }
+      if (found === undefined) return undefined;
+      cur = found;
+    }
+    return cur;
+  }
+
+  /** The pair holding `key`, for ranges that should cover the key too. */
+  pair(n: YValue, key: string): FPair | undefined {
+    if (!isF(n) || n.t !== 'map') return undefined;
+    for (const item of n.items) if (item.key.value === key) return item;
+    return undefined;
+  }
+
+  has(n: YValue, key: string): boolean {
+    return this.pair(n, key) !== undefined;
+  }
+
+  /** Scalar as text (numbers and booleans too); undefined for collections, null and missing. */
+  str(n: YValue): string | undefined {
+    if (!isF(n) || n.t !== 'scalar') return undefined;
+    const value = n.value;
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    return undefined;
+  }
+
+  num(n: YValue): number | undefined {
+    if (!isF(n) || n.t !== 'scalar') return undefined;
+    if (typeof n.value === 'number') return n.value;
+    if (typeof n.value === 'string' && /^\s*-?\d+\s*$/.test(n.value)) return Number(n.value);
+    return undefined;
+  }
+
+  isMap(n: YValue): boolean {
+    return isF(n) && n.t === 'map';
+  }
+
+  isSeq(n: YValue): boolean {
+    return isF(n) && n.t === 'seq';
+  }
+
+  isNull(n: YValue): boolean {
+    return isF(n) && n.t === 'scalar' && n.value === null;
+  }
+
+  seq(n: YValue): FNode[] {
+    return isF(n) && n.t === 'seq' ? n.items : [];
+  }
+
+  /** Map entries as [key text, value, pair]. */
+  entries(n: YValue): Array<[string, FNode, FPair]> {
+    if (!isF(n) || n.t !== 'map') return [];
+    return n.items.map((p) => [p.key.value === null ? '' : String(p.key.value), p.value, p]);
+  }
+
+  typeName(n: YValue): string {
+    if (n === undefined) return 'nothing';
+    if (!isF(n)) return 'an unknown value';
+    if (n.t === 'map') return 'a mapping';
+    if (n.t === 'seq') return 'a list';
+    return n.value === null ? 'null' : `a ${typeof n.value}`;
+  }
+
+  /** 0-based range of a node, or of a pair (key through value). */
+  range(n: YValue): SourceRange | undefined {
+    if (this.fixedRange) return this.fixedRange;
+    if (isF(n)) return this.lines.range(n.start, n.end);
+    const p = n as FPair | undefined;
+    if (p && typeof p === 'object' && isF(p.key) && isF(p.value)) return this.lines.range(p.key.start, Math.max(p.key.end, p.value.end));
+    return undefined;
+  }
+
+  /** Plain JS for small values (resources, manifests). Shared subtrees (YAML aliases) are copied
+   * up to a budget, so an alias bomb comes back truncated instead of eating the heap. */
+  toJS(n: YValue): unknown {
+    let budget = 100_000;
+    const conv = (v: FNode, depth: number): unknown => {
+      if (--budget < 0 || depth > 100) return undefined;
+      if (v.t === 'scalar') return v.value;
+      if (v.t === 'seq') return v.items.map((i) => conv(i, depth + 1));
+      const o: Record<string, unknown> = {};
+      for (const p of v.items) o[p.key.value === null ? '' : String(p.key.value)] = conv(p.value, depth + 1);
+      return o;
+    };
+    return isF(n) ? conv(n, 0) : undefined;
+  }
+}
+
+export interface LoadedDocument {
+  contents: FNode | null;
+  errors: Array<{ message: string; start: number; end: number }>;
+  warnings: Array<{ message: string; start: number; end: number }>;
+}
+
+/**
+ * Every document of a YAML (or JSON) text as FNode trees. The fast reader handles the usual
+ * block subset; anything else goes through the `yaml` package, whose AST is converted (aliases
+ * become shared subtrees, with a budget against alias bombs).
+ */
+export function loadDocuments(text: string): { docs: LoadedDocument[]; fast: boolean } {
+  const fast = fastParseAll(text);
+  if (fast) return { docs: fast.map((d) => ({ contents: d.contents, errors: [], warnings: [] })), fast: true };
+  const docs: LoadedDocument[] = [];
+  const parsed = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false });
+  for (const doc of Array.isArray(parsed) ? parsed : []) {
+    docs.push({
+      contents: convertYamlNode(doc, doc.contents),
+      errors: doc.errors.map((e) => ({ message: e.message.split('\n')[0], start: e.pos[0], end: e.pos[1] })),
+      warnings: doc.warnings.map((e) => ({ message: e.message.split('\n')[0], start: e.pos[0], end: e.pos[1] })),
+    });
+  }
+  return { docs, fast: false };
+}
+
+function convertYamlNode(doc: Document, root: unknown): FNode | null {
+  const seen = new Map<unknown, FNode>();
+  let budget = 1_000_000;
+  const conv = (n: unknown, depth: number): FNode => {
+    let cur = n;
+    for (let hops = 0; isAlias(cur) && hops < 32; hops++) {
+      try {
+        cur = cur.resolve(doc);
+      } catch {
+        cur = undefined;
+      }
+    }
+    const range = (cur as { range?: [number, number, number] | null } | null | undefined)?.range;
+    const start = range ? range[0] : 0;
+    const end = range ? range[1] : 0;
+    if (seen.has(cur)) return seen.get(cur)!;
+    if (--budget < 0 || depth > 500) return { t: 'scalar', value: null, start, end };
+    if (isMap(cur)) {
+      const m: FMap = { t: 'map', items: [], start, end };
+      seen.set(cur, m);
+      for (const item of cur.items) {
+        const k = conv(item.key, depth + 1);
+        const key: FScalar = k.t === 'scalar' ? k : { t: 'scalar', value: brief(String(item.key), 80), start: k.start, end: k.end };
+        m.items.push({ key, value: item.value === null || item.value === undefined ? { t: 'scalar', value: null, start: key.end, end: key.end } : conv(item.value, depth + 1) });
+      }
+      return m;
+    }
+    if (isSeq(cur)) {
+      const sq: FSeq = { t: 'seq', items: [], start, end };
+      seen.set(cur, sq);
+      for (const item of cur.items) sq.items.push(conv(item, depth + 1));
+      return sq;
+    }
+    if (isScalar(cur)) {
+      const v = cur.value;
+      const value = v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : typeof v === 'bigint' ? Number(v) : String(v);
+      const s: FScalar = { t: 'scalar', value, start, end };
+      seen.set(cur, s);
+      return s;
+    }
+    return { t: 'scalar', value: null, start, end };
+  };
+  try {
+    return root === null || root === undefined ? null : conv(root, 0);
+  } catch (err) {
+    if (err instanceof RangeError) return null;
+    throw err;
+  }
+}
+
+/** Compact single-line text for hover details; long values are cut so a hover stays readable. */
+export function brief(value: unknown, max = 300): string {
+  let s: string;
+  if (value === undefined || value === null) s = '';
+  else if (typeof value === 'string') s = value;
+  else if (Array.isArray(value) && value.every((v) => typeof v !== 'object' || v === null)) s = value.map((v) => String(v)).join(' ');
+  else {
+    try {
+      s = JSON.stringify(value) ?? String(value);
+    } catch {
+      s = String(value);
+    }
+  }
+  s = s.replace(/\s+/g, ' ').trim();
+  return s.length > max ? s.slice(0, max - 1) + '…' : s;
+}
+
+export class Diagnostics {
+  readonly list: PipelineDiagnostic[] = [];
+  /** Same problem repeated thousands of times (e.g. in a generated file) helps nobody. */
+  private readonly perCode = new Map<string, number>();
+  static readonly MAX_PER_CODE = 200;
+
+  add(severity: DiagnosticSeverity, code: string, message: string, range?: SourceRange): void {
+    const n = (this.perCode.get(code) ?? 0) + 1;
+    this.perCode.set(code, n);
+    if (n > Diagnostics.MAX_PER_CODE) {
+      if (n === Diagnostics.MAX_PER_CODE + 1) {
+        this.list.push({ severity: 'info', code, message: `More "${code}" problems were found; only the first ${Diagnostics.MAX_PER_CODE} are listed.` });
+      }
+      return;
+    }
+    const d: PipelineDiagnostic = { severity, code, message };
+    if (range) d.range = range;
+    this.list.push(d);
+  }
+}
+
+export interface NodeInit {
+  id: string;
+  label: string;
+  kind: NodeKind;
+  groupKind?: GroupKind;
+  parent?: string;
+  range?: SourceRange;
+  subtitle?: string;
+  details?: NodeDetail[];
+  statusKey?: string;
+  fileName?: string;
+}
+
+/** Hard ceiling on nodes per graph: past it nested loops would only produce an unreadable wall. */
+export const MAX_NODES = 50_000;
+
+export class GraphBuilder {
+  readonly nodes: PipelineNode[] = [];
+  readonly edges: PipelineEdge[] = [];
+  private readonly ids = new Set<string>();
+  private readonly edgeKeys = new Set<string>();
+  truncated = false;
+
+  constructor(private readonly maxNodes = MAX_NODES) {}
+
+  get full(): boolean {
+    return this.nodes.length >= this.maxNodes;
+  }
+
+  hasNode(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  /** Adds a node; returns its final id (suffixed if the wanted one is taken) or undefined when full. */
+  addNode(init: NodeInit): string | undefined {
+    if (this.full) {
+      this.truncated = true;
+      return undefined;
+    }
+    let id = init.id;
+    if (this.ids.has(id)) {
+      let i = 2;
+      while (this.ids.has(`${init.id}#${i}`)) i++;
+      id = `${init.id}#${i}`;
+    }
+    this.ids.add(id);
+    const node: PipelineNode = { id, label: init.label, kind: init.kind, details: init.details ?? [] };
+    if (init.groupKind) node.groupKind = init.groupKind;
+    if (init.parent) node.parent = init.parent;
+    if (init.range) node.range = init.range;
+    if (init.subtitle) node.subtitle = init.subtitle;
+    if (init.statusKey && init.statusKey !== id) node.statusKey = init.statusKey;
+    if (init.fileName) node.fileName = init.fileName;
+    this.nodes.push(node);
+    return id;
+  }
+
+  addEdge(edge: PipelineEdge): void {
+    if (!this.ids.has(edge.from) || !this.ids.has(edge.to) || edge.from === edge.to) return;
+    const key = `${edge.from}\u0000${edge.to}\u0000${edge.kind}`;
+    if (this.edgeKeys.has(key)) return;
+    this.edgeKeys.add(key);
+    const e: PipelineEdge = { from: edge.from, to: edge.to, kind: edge.kind };
+    if (edge.label) e.label = edge.label;
+    this.edges.push(e);
+  }
+}
+
+/**
+ * Finds cycles among `names` given `deps(name)`; returns one representative cycle per strongly
+ * connected component (iterative Tarjan, so a 10k-long chain does not blow the stack).
+ */
+export function findCycles(names: string[], deps: (name: string) => string[]): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const cycles: string[][] = [];
+  let counter = 0;
+  const known = new Set(names);
+  for (const start of names) {
+    if (index.has(start)) continue;
+    const work: Array<{ v: string; next: string[]; i: number }> = [];
+    const push = (v: string) => {
+      index.set(v, counter);
+      low.set(v, counter);
+      counter++;
+      stack.push(v);
+      onStack.add(v);
+      work.push({ v, next: deps(v).filter((d) => known.has(d)), i: 0 });
+    };
+    push(start);
+    while (work.length) {
+      const frame = work[work.length - 1];
+      if (frame.i < frame.next.length) {
+        const w = frame.next[frame.i++];
+        if (!index.has(w)) push(w);
+        else if (onStack.has(w)) low.set(frame.v, Math.min(low.get(frame.v)!, index.get(w)!));
+        continue;
+      }
+      work.pop();
+      if (work.length) {
+        const parent = work[work.length - 1].v;
+        low.set(parent, Math.min(low.get(parent)!, low.get(frame.v)!));
+      }
+      if (low.get(frame.v) === index.get(frame.v)) {
+        const comp: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          comp.push(w);
+        } while (w !== frame.v);
+        const selfLoop = comp.length === 1 && deps(comp[0]).includes(comp[0]);
+        if (comp.length > 1 || selfLoop) cycles.push(comp.reverse());
+      }
+    }
+  }
+  return cycles;
+}
