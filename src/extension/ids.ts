@@ -6,6 +6,9 @@ export const CommandIds = {
   showDag: 'kindling.showDag',
   runAsComponent: 'kindling.runAsComponent',
   submitPipeline: 'kindling.submitPipeline',
+  runAgain: 'kindling.runAgain',
+  cancelRun: 'kindling.cancelRun',
+  showRunLogs: 'kindling.showRunLogs',
   promote: 'kindling.promote',
   wrapSageMakerPipeline: 'kindling.wrapSageMakerPipeline',
   refreshClusters: 'kindling.refreshClusters',
@@ -36,6 +39,9 @@ export const commandOwners: Record<CommandId, FeatureName> = {
   'kindling.wrapSageMakerPipeline': 'dag',
   'kindling.runAsComponent': 'run',
   'kindling.submitPipeline': 'run',
+  'kindling.runAgain': 'run',
+  'kindling.cancelRun': 'run',
+  'kindling.showRunLogs': 'run',
   'kindling.promote': 'promote',
 };
 

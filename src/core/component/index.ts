@@ -5,3 +5,4 @@ export * from './naming';
 export * from './provenance';
 export * from './status';
 export * from './notebookOutput';
+export * from './args';

@@ -1,4 +1,32 @@
+import * as vscode from 'vscode';
 import type { ActivateFeature } from '../context';
+import { ConfigDiagnostics } from '../run/configDiagnostics';
+import { RunController } from '../run/runController';
+import { loadConfig } from '../../core/config';
 
-// Placeholder: the run feature is not built yet. The shell answers its commands with "not available yet".
-export const activateFeature: ActivateFeature = () => ({});
+/**
+ * The run feature: Run as Component, Run Again, Cancel / Show Logs, the Runs view, and live
+ * kindling.yaml diagnostics (the same loader the run uses, so the editor and the run agree).
+ */
+export const activateFeature: ActivateFeature = (ctx) => {
+  const live = ctx.disposables.add(new ConfigDiagnostics());
+  const controller = ctx.disposables.add(new RunController(ctx, live));
+  const check = (doc: vscode.TextDocument): void => {
+    if (!/(^|\/)kindling\.ya?ml$/.test(doc.uri.path)) return;
+    const { errors } = loadConfig(doc.getText());
+    if (errors.length) live.set(doc.uri, errors);
+    else live.clear(doc.uri);
+  };
+  vscode.workspace.textDocuments.forEach(check);
+  ctx.disposables.add(vscode.workspace.onDidOpenTextDocument(check));
+  ctx.disposables.add(vscode.workspace.onDidChangeTextDocument((e) => check(e.document)));
+  return {
+    commands: {
+      'kindling.runAsComponent': (arg?: unknown) => controller.runAsComponent(arg),
+      'kindling.runAgain': (arg?: unknown) => controller.runAgain(arg),
+      'kindling.cancelRun': (arg?: unknown) => controller.cancel(arg),
+      'kindling.showRunLogs': (arg?: unknown) => controller.showLogs(arg),
+    },
+    treeProviders: { 'kindling.runs': controller.tree as vscode.TreeDataProvider<unknown> },
+  };
+};

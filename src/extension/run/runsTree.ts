@@ -1,0 +1,103 @@
+import * as vscode from 'vscode';
+import { describeTimings, formatMs, type ComponentKind, type ResourceRef, type RunPhase, type RunTimings } from '../../core/component';
+
+/** One run in the Runs view: started here, or found on the cluster. */
+export interface RunEntry {
+  ref: ResourceRef;
+  kind?: ComponentKind;
+  phase: RunPhase;
+  message?: string;
+  timings: RunTimings;
+  /** The file it ran (absent for runs found on the cluster whose file is not in this workspace). */
+  uri?: vscode.Uri;
+  args: string[];
+  parameters: Record<string, string>;
+  image?: string;
+  /** Where its logs went (runs started in this window). */
+  channel?: vscode.OutputChannel;
+  /** Stops watch and log streams. */
+  dispose?: () => void;
+  kubeconfigPath?: string;
+  context?: string;
+}
+
+const icons: Record<RunPhase, vscode.ThemeIcon> = {
+  Pending: new vscode.ThemeIcon('loading~spin'),
+  Running: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
+  Succeeded: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  Failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  Unknown: new vscode.ThemeIcon('question'),
+};
+
+export class RunsTreeProvider implements vscode.TreeDataProvider<RunEntry>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<RunEntry | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly runs: RunEntry[] = [];
+
+  constructor(private readonly loadFromCluster?: () => Promise<RunEntry[]>) {}
+
+  private loaded = false;
+
+  add(entry: RunEntry): void {
+    this.runs.unshift(entry);
+    // Keep the view readable; older runs remain on the cluster (and come back on reload).
+    for (const old of this.runs.splice(50)) old.dispose?.();
+    this.changed.fire(undefined);
+  }
+
+  update(entry: RunEntry): void {
+    this.changed.fire(entry);
+  }
+
+  all(): readonly RunEntry[] {
+    return this.runs;
+  }
+
+  refresh(): void {
+    this.loaded = false;
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(run: RunEntry): vscode.TreeItem {
+    const item = new vscode.TreeItem(run.ref.name, vscode.TreeItemCollapsibleState.None);
+    const duration = run.timings.finishedAt !== undefined && (run.timings.invokedAt ?? run.timings.submittedAt) !== undefined
+      ? formatMs(run.timings.finishedAt - (run.timings.invokedAt ?? run.timings.submittedAt ?? 0))
+      : undefined;
+    item.description = [run.kind ?? run.ref.kind, run.phase, duration].filter(Boolean).join(' · ');
+    item.iconPath = icons[run.phase];
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.appendMarkdown(`**${run.ref.name}** — ${run.ref.kind} in \`${run.ref.namespace}\`\n\n`);
+    tooltip.appendMarkdown(`Phase: ${run.phase}${run.message ? ` — ${escapeMd(run.message)}` : ''}\n\n`);
+    const timings = describeTimings(run.timings);
+    if (timings) tooltip.appendMarkdown(`Loop: ${timings}\n\n`);
+    if (run.image) tooltip.appendMarkdown(`Image: \`${run.image}\`\n\n`);
+    if (run.uri) tooltip.appendMarkdown(`File: \`${vscode.workspace.asRelativePath(run.uri)}\`${run.args.length ? ` ${escapeMd(run.args.join(' '))}` : ''}\n\n`);
+    item.tooltip = tooltip;
+    item.contextValue = run.phase === 'Pending' || run.phase === 'Running' ? 'kindling.run.active' : 'kindling.run.done';
+    item.command = { command: 'kindling.showRunLogs', title: 'Show Logs', arguments: [run] };
+    return item;
+  }
+
+  async getChildren(element?: RunEntry): Promise<RunEntry[]> {
+    if (element) return [];
+    if (!this.loaded && this.loadFromCluster) {
+      this.loaded = true;
+      try {
+        const known = new Set(this.runs.map((r) => `${r.ref.namespace}/${r.ref.name}`));
+        for (const r of await this.loadFromCluster()) if (!known.has(`${r.ref.namespace}/${r.ref.name}`)) this.runs.push(r);
+      } catch {
+        // No cluster yet is normal: the view's welcome text says how to start.
+      }
+    }
+    return this.runs;
+  }
+
+  dispose(): void {
+    for (const run of this.runs) run.dispose?.();
+    this.changed.dispose();
+  }
+}
+
+function escapeMd(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
