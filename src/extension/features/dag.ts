@@ -1,4 +1,21 @@
+/**
+ * The DAG feature bundle (dist/features/dag.js), loaded by the activation shell on first use of
+ * the DAG view or its commands.
+ */
 import type { ActivateFeature } from '../context';
+import { DagController } from '../dag/controller';
+import { wrapSageMakerCommand } from '../dag/wrap';
 
-// Placeholder: the dag feature is not built yet. The shell answers its commands with "not available yet".
-export const activateFeature: ActivateFeature = () => ({});
+export const activateFeature: ActivateFeature = (ctx) => {
+  const controller = ctx.disposables.add(new DagController(ctx));
+  return {
+    commands: {
+      'kindling.showDag': (arg?: unknown) => controller.showPanel(arg),
+      'kindling.wrapSageMakerPipeline': (arg?: unknown) => wrapSageMakerCommand(arg),
+    },
+    webviewViewProviders: {
+      'kindling.dag': { resolveWebviewView: (view) => controller.resolveWebviewView(view) },
+    },
+    api: { setStatus: controller.setStatus.bind(controller) },
+  };
+};
