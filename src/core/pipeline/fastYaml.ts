@@ -639,3 +639,114 @@ export function fastParseAll(text: string): Array<{ contents: FNode | null; star
     throw err;
   }
 }
+
+/**
+ * Strict JSON with offsets (SageMaker definitions are JSON). Returns undefined for anything that
+ * is not valid JSON, so the caller's YAML path reports the problem with a position.
+ */
+export function fastParseJson(text: string): FNode | undefined {
+  let k = 0;
+  const n = text.length;
+  const ws = () => {
+    while (k < n) {
+      const c = text.charCodeAt(k);
+      if (c === 32 || c === 10 || c === 13 || c === 9) k++;
+      else break;
+    }
+  };
+  const str = (): FScalar => {
+    const start = k;
+    k++;
+    let simple = true;
+    while (k < n) {
+      const c = text.charCodeAt(k);
+      if (c === 92) {
+        simple = false;
+        k += 2;
+        continue;
+      }
+      if (c === 34) break;
+      if (c < 32) bail('control character in string');
+      k++;
+    }
+    if (k >= n) bail('unterminated string');
+    k++;
+    const raw = text.slice(start, k);
+    let value: string;
+    if (simple) value = raw.slice(1, -1);
+    else {
+      try {
+        value = JSON.parse(raw) as string;
+      } catch {
+        return bail('bad escape');
+      }
+    }
+    return { t: 'scalar', value, start, end: k };
+  };
+  const value = (depth: number): FNode => {
+    if (depth > 500) bail('nesting');
+    ws();
+    const start = k;
+    const c = text.charCodeAt(k);
+    if (c === 123) {
+      k++;
+      const items: FPair[] = [];
+      const keys = new Set<string>();
+      ws();
+      if (text.charCodeAt(k) === 125) {
+        k++;
+        return { t: 'map', items, start, end: k };
+      }
+      while (true) {
+        ws();
+        if (text.charCodeAt(k) !== 34) bail('expected key');
+        const key = str();
+        if (keys.has(key.value as string)) bail('duplicate key');
+        keys.add(key.value as string);
+        ws();
+        if (text.charCodeAt(k) !== 58) bail('expected ":"');
+        k++;
+        items.push({ key, value: value(depth + 1) });
+        ws();
+        const d = text.charCodeAt(k);
+        k++;
+        if (d === 44) continue;
+        if (d === 125) return { t: 'map', items, start, end: k };
+        bail('expected "," or "}"');
+      }
+    }
+    if (c === 91) {
+      k++;
+      const items: FNode[] = [];
+      ws();
+      if (text.charCodeAt(k) === 93) {
+        k++;
+        return { t: 'seq', items, start, end: k };
+      }
+      while (true) {
+        items.push(value(depth + 1));
+        ws();
+        const d = text.charCodeAt(k);
+        k++;
+        if (d === 44) continue;
+        if (d === 93) return { t: 'seq', items, start, end: k };
+        bail('expected "," or "]"');
+      }
+    }
+    if (c === 34) return str();
+    const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null)/.exec(text.slice(k, k + 400));
+    if (!m) return bail('unexpected token');
+    k += m[0].length;
+    const lit = m[0];
+    return { t: 'scalar', value: lit === 'true' ? true : lit === 'false' ? false : lit === 'null' ? null : Number(lit), start, end: k };
+  };
+  try {
+    const root = value(0);
+    ws();
+    if (k < n) return undefined;
+    return root;
+  } catch (err) {
+    if (err instanceof Bail || err instanceof RangeError) return undefined;
+    throw err;
+  }
+}

@@ -17,6 +17,8 @@ export type { TemplateIndex } from './templateIndex';
 export { buildTemplateIndex } from './templateIndex';
 export { generateArgoWorkflow, type GenerateOptions } from './generate';
 export { wrapSageMakerPipeline, unwrapAckPipeline, type WrapOptions, type WrapResult, type UnwrapResult } from './sagemakerWrap';
+export { LOOP_CAP } from './argo';
+export { MAX_NODES } from './source';
 
 export interface ParseOptions {
   /** Used to pick JSON vs YAML, and set as `fileName` on nodes expanded from other files. */
@@ -42,6 +44,12 @@ export function detectDocument(view: YamlView, root: YValue): DetectedKind {
   if (view.has(root, 'platforms') && !apiVersion) return 'kfp-platform';
   if (view.has(root, 'Steps') && !apiVersion) return 'sagemaker';
   return 'other';
+}
+
+/** A SageMaker definition has no name of its own; the file name is what users call it. */
+function baseName(fileName: string): string {
+  const base = (fileName ?? '').split(/[\\/]/).pop() ?? '';
+  return base.replace(/\.(json|ya?ml)$/i, '');
 }
 
 function emptyRange(): SourceRange {
@@ -94,7 +102,7 @@ function parseInner(text: string, options: ParseOptions, diags: Diagnostics): Pi
         graph = parseKfpDocument(view, root, diags);
         break;
       case 'sagemaker':
-        graph = parseSageMakerDefinition(view, root, diags, 'sagemaker');
+        graph = parseSageMakerDefinition(view, root, diags, 'sagemaker', baseName(options.fileName));
         break;
       case 'ack-pipeline':
         graph = parseAckPipeline(view, root, diags);

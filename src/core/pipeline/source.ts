@@ -4,7 +4,7 @@
  * from, diagnostics, and a graph builder that keeps ids unique and caps runaway expansion.
  */
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
-import { fastParseAll, type FMap, type FNode, type FPair, type FScalar, type FSeq } from './fastYaml';
+import { fastParseAll, fastParseJson, type FMap, type FNode, type FPair, type FScalar, type FSeq } from './fastYaml';
 import type {
   DiagnosticSeverity,
   GroupKind,
@@ -180,10 +180,23 @@ export interface LoadedDocument {
  * become shared subtrees, with a budget against alias bombs).
  */
 export function loadDocuments(text: string): { docs: LoadedDocument[]; fast: boolean } {
+  if (/^\s*[[{]/.test(text)) {
+    const json = fastParseJson(text);
+    if (json) return { docs: [{ contents: json, errors: [], warnings: [] }], fast: true };
+  }
   const fast = fastParseAll(text);
   if (fast) return { docs: fast.map((d) => ({ contents: d.contents, errors: [], warnings: [] })), fast: true };
   const docs: LoadedDocument[] = [];
-  const parsed = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false });
+  let parsed: ReturnType<typeof parseAllDocuments>;
+  try {
+    parsed = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false });
+  } catch (err) {
+    // The yaml package recurses per nesting level; hostile input can exhaust the stack.
+    if (err instanceof RangeError) {
+      return { docs: [{ contents: null, errors: [{ message: 'The document nests too deeply to read.', start: 0, end: 0 }], warnings: [] }], fast: false };
+    }
+    throw err;
+  }
   for (const doc of Array.isArray(parsed) ? parsed : []) {
     docs.push({
       contents: convertYamlNode(doc, doc.contents),
