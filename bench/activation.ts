@@ -6,7 +6,7 @@
 //   npm run bench:activation            5 runs
 //   npm run bench:activation -- --runs 9
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { launchVSCode, resultsDir } from '../test/e2e/harness/codeServer';
 import { ensureHarness, repoRoot } from '../scripts/harness.mjs';
@@ -23,6 +23,7 @@ interface Sample {
 
 async function main(): Promise<void> {
   const harness = await ensureHarness();
+  const loadBefore = Math.round(loadavg()[0] * 10) / 10;
   const samples: Sample[] = [];
   for (let i = 1; i <= runs; i++) {
     const vscode = await launchVSCode({
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
     benchmark: 'activation',
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memoryGiB: Math.round(totalmem() / 2 ** 30) },
+    // Other work on the machine inflates the numbers: the 1-minute load average before and after.
+    loadAverage: { before: loadBefore, after: Math.round(loadavg()[0] * 10) / 10 },
     codeServer: harness.codeServerVersion,
     vscode: harness.vscodeVersion,
     extensionHostNode: harness.nodeVersion,

@@ -91,10 +91,7 @@ function step(title, command, args, { cwd, env, logFile }) {
     const fd = openSync(logFile, 'a');
     writeFileSync(fd, `\n$ ${command} ${args.join(' ')}\n`);
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', fd, fd] });
-    const heartbeat = setInterval(() => {
-      const last = lastLines(logFile, 1)[0]?.slice(0, 110) ?? '';
-      say(`  … ${seconds(Date.now() - started)}: ${last}`);
-    }, 15_000);
+    const heartbeat = setInterval(() => say(`  … ${seconds(Date.now() - started)}: ${progressLine(logFile)}`), 15_000);
     child.on('error', (error) => {
       clearInterval(heartbeat);
       closeSync(fd);
@@ -112,6 +109,14 @@ function step(title, command, args, { cwd, env, logFile }) {
       }
     });
   });
+}
+
+/** The latest line of the log that says what is happening (not a compiler warning's context). */
+function progressLine(logFile) {
+  const meaningful = /^\s*(CXX|CC|LINK|SOLINK_MODULE|ACTION|COPY|TOUCH)\(|^make: Entering|^> |^Installing|^added |^rebuilt|^npm (http|sill)/;
+  const line = lastLines(logFile, 400).reverse().find((l) => meaningful.test(l)) ?? '';
+  // Make lines name a module by its build folder: keep the part after the last node_modules/.
+  return line.replace(/.*node_modules\/(.*?)\/build'?$/, 'building $1').trim().slice(0, 110);
 }
 
 function lastLines(file, count) {

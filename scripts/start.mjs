@@ -11,7 +11,7 @@
 // The code-server profile (settings, installed extension, logs) lives in
 // ~/.cache/kindling/start/ so it survives restarts; the .vsix is reinstalled on every start.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import {
   cacheRoot,
@@ -61,6 +61,28 @@ if (requestedPort !== undefined && !(Number.isInteger(requestedPort) && requeste
 }
 if (!existsSync(workspace)) fail(`${workspace} does not exist`);
 
+const profile = join(cacheRoot(), 'start');
+const userDataDir = join(profile, 'user-data');
+const extensionsDir = join(profile, 'extensions');
+const desktop = args.includes('--desktop');
+// Checked before the build, so a mistake costs nothing: one code-server per profile (a second one
+// would share its user-data-dir), and a port that is free now (the requested one, or 8080 and up).
+const stateFile = join(profile, 'running.json');
+let port;
+if (desktop) {
+  if (!onPath('code')) fail('--desktop needs the `code` command on PATH (VS Code: "Shell Command: Install \'code\' command in PATH"). Without --desktop, npm start uses code-server.');
+} else {
+  const running = readRunning();
+  if (running) fail(`npm start is already running (pid ${running.pid}): ${running.url}\n[start] stop it with Ctrl-C in its terminal first`);
+  if (requestedPort !== undefined) {
+    if (!(await isPortFree(requestedPort, host))) fail(`port ${requestedPort} on ${host} is in use; pick another with --port or leave it out`);
+    port = requestedPort;
+  } else {
+    port = await findFreePort({ preferred: 8080, host });
+    if (port !== 8080) say(`port 8080 is in use; using ${port}`);
+  }
+}
+
 // 1. Build and package: what we run is exactly what users install.
 const vsix = vsixPath();
 if (args.includes('--no-package') && existsSync(vsix)) {
@@ -73,8 +95,7 @@ if (args.includes('--no-package') && existsSync(vsix)) {
 }
 
 // 2a. A desktop VS Code, when asked for and present.
-if (args.includes('--desktop')) {
-  if (!onPath('code')) fail('--desktop needs the `code` command on PATH (VS Code: "Shell Command: Install \'code\' command in PATH"). Without --desktop, npm start uses code-server.');
+if (desktop) {
   await timed(`installing ${vsix} into desktop VS Code`, () => {
     const result = spawnSync('code', ['--install-extension', vsix, '--force'], { stdio: 'inherit' });
     if (result.status !== 0) fail('`code --install-extension` failed; see the output above');
@@ -87,28 +108,23 @@ if (args.includes('--desktop')) {
 // 2b. code-server: install it on first use (cached by version), then the .vsix into our profile.
 const harness = await ensureHarness();
 say(`code-server ${harness.codeServerVersion} (VS Code ${harness.vscodeVersion}) from ${harness.dir}`);
-const profile = join(cacheRoot(), 'start');
-const userDataDir = join(profile, 'user-data');
-const extensionsDir = join(profile, 'extensions');
+
 writeSettings(join(userDataDir, 'User', 'settings.json'));
 await timed('installing the .vsix into code-server', () => installExtension(harness, { vsix, userDataDir, extensionsDir }));
 
-// 3. A port that is free now: the requested one, or 8080 and up.
-let port;
-if (requestedPort !== undefined) {
-  if (!(await isPortFree(requestedPort, host))) fail(`port ${requestedPort} on ${host} is in use; pick another with --port or leave it out`);
-  port = requestedPort;
-} else {
-  port = await findFreePort({ preferred: 8080, host });
-  if (port !== 8080) say(`port 8080 is in use; using ${port}`);
+// The build and install took a while: look again, the port may have been taken meanwhile.
+if (!(await isPortFree(port, host))) {
+  if (requestedPort !== undefined) fail(`port ${port} on ${host} was taken while building; pick another with --port`);
+  port = await findFreePort({ preferred: port + 1, host });
+  say(`the port was taken while building; using ${port}`);
 }
-
 const logFile = join(profile, 'code-server.log');
 const server = await timed(`starting code-server on ${host}:${port}`, () =>
   startCodeServer(harness, { port, host, userDataDir, extensionsDir, workspace, logFile }),
 );
 const shownHost = host === '0.0.0.0' ? '127.0.0.1' : host;
 const url = `http://${shownHost}:${port}/?folder=${encodeURIComponent(workspace)}`;
+writeFileSync(stateFile, JSON.stringify({ pid: process.pid, url }) + '\n');
 console.log('');
 say(`ready in ${elapsed(t0)}. Open this in your browser:`);
 console.log(`\n    ${url}\n`);
@@ -121,17 +137,30 @@ async function shutdown(signal) {
   stopping = true;
   say(`${signal}: stopping code-server…`);
   await stopCodeServer(server.child);
+  rmSync(stateFile, { force: true });
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('Ctrl-C'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 server.child.on('exit', (code, signal) => {
   if (stopping) return;
+  rmSync(stateFile, { force: true });
   console.error(`[start] code-server stopped by itself (${signal ?? `exit ${code}`}); see ${logFile}`);
   process.exit(1);
 });
 // Keep this process alive while code-server runs (the child is detached into its own group).
 setInterval(() => undefined, 1 << 30);
+
+/** The npm start that owns this profile, if it is still alive. */
+function readRunning() {
+  try {
+    const state = JSON.parse(readFileSync(stateFile, 'utf8'));
+    process.kill(state.pid, 0);
+    return state;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Settings the user changed in an earlier session win over our defaults, except that trust stays off. */
 function writeSettings(file) {

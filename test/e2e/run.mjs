@@ -3,7 +3,7 @@
 // the .vsix is missing, then runs test/e2e/**/*.test.ts one file at a time (each starts its own
 // code-server). The TAP report goes to $KINDLING_TAP_FILE (scripts/test.mjs adds it up).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureHarness, vsixPath } from '../../scripts/harness.mjs';
@@ -35,7 +35,8 @@ if (!existsSync(vsix)) {
     process.exit(1);
   }
 } else {
-  console.log(`[e2e] testing ${vsix} (run \`npm run package\` to refresh it)`);
+  const minutes = Math.round((Date.now() - statSync(vsix).mtimeMs) / 60_000);
+  console.log(`[e2e] testing ${vsix}, packaged ${minutes} min ago (npm run package refreshes it)`);
 }
 
 const code = runNodeTests(files, { tapFile: process.env.KINDLING_TAP_FILE, concurrency: 1, timeoutMs: 300_000 });

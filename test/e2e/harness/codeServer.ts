@@ -16,7 +16,7 @@
  *     page, browser, url, runDir, userDataDir, extensionsDir, workspace
  *     runCommand(title, { timeoutMs? })     F1 palette → pick the entry labelled exactly `title`
  *                                           (e.g. 'Kindling: Show Pipeline DAG')
- *     paletteEntries(query)                  labels F1 lists for `query` (palette closed again)
+ *     paletteEntries(query, { timeoutMs? })  labels F1 lists for `query` (palette closed again)
  *     openFile(relativePath)                 Quick Open (Ctrl+P) → editor tab active
  *     openViewContainer(title)               click the activity-bar entry (e.g. 'Kindling')
  *     webviewFrame(index?)                   FrameLocator of the page a webview extension wrote:
@@ -217,21 +217,22 @@ export class VSCode {
     return this.quickInput.locator('.monaco-list-row .label-name').evaluateAll((nodes) => nodes.map((n) => (n.textContent ?? '').trim()));
   }
 
-  /** Labels the command palette lists for `query`, once the list has settled. */
-  async paletteEntries(query: string): Promise<string[]> {
+  /**
+   * Labels the command palette lists for `query`, once the list has settled (the same list on two
+   * looks in a row). An empty palette ("No matching commands") gives [] after `timeoutMs`.
+   */
+  async paletteEntries(query: string, { timeoutMs = 10_000 }: { timeoutMs?: number } = {}): Promise<string[]> {
     await this.openPalette(query);
-    let previous = '';
-    // Settled = the same non-empty list on two consecutive looks (the list filters as it loads).
+    let previous: string[] = [];
     const entries = await waitFor(
       async () => {
         const now = await this.visibleEntries();
-        const key = now.join('\n');
-        const settled = now.length > 0 && key === previous;
-        previous = key;
+        const settled = now.length > 0 && now.join('\n') === previous.join('\n');
+        previous = now;
         return settled ? now : undefined;
       },
-      { what: `command palette entries for "${query}"`, intervalMs: 300 },
-    );
+      { what: `command palette entries for "${query}"`, intervalMs: 300, timeoutMs },
+    ).catch(() => previous);
     await this.closePalette();
     return entries;
   }
