@@ -23,7 +23,9 @@ import {
 import { configDefaults, type KindlingConfig } from '../../core/config';
 import {
   cancelRun,
+  checkServiceAccounts,
   chooseDelivery,
+  ensureRunIdentity,
   ConfigInvalidError,
   connect,
   listRuns,
@@ -32,6 +34,7 @@ import {
   readProjectConfig,
   RunError,
   RunLogFollower,
+  runServiceAccounts,
   startComponent,
   watchRun,
   type RunSnapshot,
@@ -167,6 +170,12 @@ export class RunController implements vscode.Disposable {
       await this.reportRunError(err);
       return;
     }
+    try {
+      await this.prepareIdentity(kc, config);
+    } catch (err) {
+      await this.reportRunError(err);
+      return;
+    }
     let manifests: ComponentManifests;
     try {
       manifests = await prepareComponent({
@@ -269,6 +278,22 @@ export class RunController implements vscode.Disposable {
       );
       await this.afterPick(pick, entry);
     }
+  }
+
+  private readonly identityReady = new Set<string>();
+
+  /** Local cluster: create namespace + service accounts + role once per session; elsewhere only check. */
+  private async prepareIdentity(kc: ReturnType<typeof connect>, config: KindlingConfig): Promise<void> {
+    const { namespace, serviceAccounts } = runServiceAccounts(config);
+    const key = `${kc.getCurrentContext()}|${namespace}|${serviceAccounts.join(',')}`;
+    if (this.identityReady.has(key)) return;
+    if (kc.getCurrentContext() === kindContextName(getSetting('cluster.name'))) {
+      const created = await ensureRunIdentity(kc, namespace, serviceAccounts);
+      if (created.length) this.ctx.log.info(`Prepared the local cluster for runs: ${created.join(', ')}`);
+    } else {
+      await checkServiceAccounts(kc, namespace, serviceAccounts);
+    }
+    this.identityReady.add(key);
   }
 
   private async afterPick(pick: string | undefined, entry: RunEntry): Promise<void> {

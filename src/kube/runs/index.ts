@@ -5,3 +5,4 @@ export * from './logs';
 export * from './cancel';
 export * from './list';
 export * from './runComponent';
+export * from './identity';

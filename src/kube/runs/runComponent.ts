@@ -17,7 +17,7 @@ import {
   type ComponentKind,
   type ComponentManifests,
 } from '../../core/component';
-import { formatConfigError, loadConfig, type ConfigError, type KindlingConfig } from '../../core/config';
+import { configDefaults, formatConfigError, loadConfig, type ConfigError, type KindlingConfig } from '../../core/config';
 import { loadKubeConfig, type KubeTarget } from '../client';
 import { gitInfo } from '../git';
 import { RunError } from './errors';
@@ -47,6 +47,12 @@ export async function readProjectConfig(configPath: string): Promise<KindlingCon
   const { config, errors } = loadConfig(text);
   if (!config) throw new ConfigInvalidError(configPath, errors);
   return config;
+}
+
+/** Every service account a run with this config may use (run pods, Spark driver). */
+export function runServiceAccounts(config: KindlingConfig): { namespace: string; serviceAccounts: string[] } {
+  const main = config.serviceAccount ?? configDefaults.serviceAccount;
+  return { namespace: config.namespace ?? configDefaults.namespace, serviceAccounts: [...new Set([main, config.spark?.serviceAccount ?? main])] };
 }
 
 /** Loads the kubeconfig and context, turning "no such file/context" into a RunError the UI can explain. */
