@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
@@ -116,4 +117,21 @@ test("generated kind configs pass kind's own loader and validator (tools/kindche
   const unknown = path.join(tmp, 'unknown.yaml');
   writeFileSync(unknown, renderKindConfig(buildKindConfig({ clusterName: 'kindling', apiServerPort: 0 })) + 'extraField: true\n');
   assert.match(spawnSync(kindcheck, [unknown], { encoding: 'utf8' }).stdout, /INVALID [^]*field extraField not found/);
+});
+
+test('doctor: a registry port held by another program is reported as taken, with the setting to change', async () => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const port = (blocker.address() as AddressInfo).port;
+  try {
+    const findings = diagnose(await gatherProbes({ clusterName: 'kindling-it', registryPort: port, apiServerPort: 0, kindSettingPath: kind }));
+    const f = findings.find((x) => x.id === 'port-registry');
+    assert.equal(f?.severity, 'error');
+    assert.equal(f?.title, `Port ${port} is taken`);
+    assert.match(f?.fix ?? '', /kindling\.cluster\.registryPort/);
+  } finally {
+    await new Promise<void>((resolve) => blocker.close(() => resolve()));
+  }
+  const again = diagnose(await gatherProbes({ clusterName: 'kindling-it', registryPort: port, apiServerPort: 0, kindSettingPath: kind }));
+  assert.equal(again.find((x) => x.id === 'port-registry')?.severity, 'ok');
 });
