@@ -124,6 +124,16 @@ export class DagApp {
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly minimap: Minimap;
   private rgbCache = new Map<string, number>();
+  /**
+   * While the view moves (pan, zoom), frames are blits of a pre-rendered bitmap of the viewport
+   * plus a margin: software canvas cannot redraw thousands of nodes at 60 fps, but it can move a
+   * bitmap. Any change other than the view (graph, status, selection, theme) invalidates it, and a
+   * crisp repaint follows once the view settles.
+   */
+  private readonly cache = { canvas: document.createElement('canvas'), valid: false, scale: 1, panX: 0, panY: 0, mx: 0, my: 0 };
+  private moving = false;
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
+  private prerenderTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     root: HTMLElement,
@@ -303,14 +313,17 @@ export class DagApp {
     this.framePending = true;
     requestAnimationFrame(() => {
       this.framePending = false;
-      this.paint();
+      if (this.moving && this.scene) this.paintFromCache();
+      else this.paint();
     });
   }
 
-  /** Paints synchronously; returns nothing, timings are taken by the callers. */
+  /** Paints synchronously (timings are taken by the callers); the view bitmap is re-made later. */
   paint(): void {
     const ctx = this.e.canvas.getContext('2d');
     if (!ctx) return;
+    this.cache.valid = false;
+    this.schedulePrerender();
     if (!this.scene) {
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.clearRect(0, 0, this.e.canvas.width, this.e.canvas.height);
@@ -322,6 +335,67 @@ export class DagApp {
     const showMap = wantsMinimap(this.scene.count, this.scene.layout, this.view, this.viewW, this.viewH);
     this.e.minimap.hidden = !showMap;
     if (showMap) this.minimap.draw(this.view, this.viewW, this.viewH, this.theme);
+  }
+
+  /** One frame of a moving view: the cached bitmap, moved and scaled; re-rendered when exhausted. */
+  private paintFromCache(): void {
+    const ctx = this.e.canvas.getContext('2d');
+    const scene = this.scene;
+    if (!ctx || !scene) return;
+    const c = this.cache;
+    const place = (): { x: number; y: number; k: number; ok: boolean } => {
+      const k = this.view.scale / c.scale;
+      const x = this.view.panX - (c.panX + c.mx) * k;
+      const y = this.view.panY - (c.panY + c.my) * k;
+      const w = (this.viewW + 2 * c.mx) * k;
+      const h = (this.viewH + 2 * c.my) * k;
+      const ok = c.valid && k > 0.6 && k < 1.7 && x <= 0 && y <= 0 && x + w >= this.viewW && y + h >= this.viewH;
+      return { x, y, k, ok };
+    };
+    let at = place();
+    if (!at.ok) {
+      this.renderCache();
+      at = place();
+    }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = this.theme.background;
+    ctx.fillRect(0, 0, this.e.canvas.width, this.e.canvas.height);
+    const d = this.dpr;
+    ctx.drawImage(c.canvas, at.x * d, at.y * d, (this.viewW + 2 * c.mx) * at.k * d, (this.viewH + 2 * c.my) * at.k * d);
+    const showMap = wantsMinimap(scene.count, scene.layout, this.view, this.viewW, this.viewH);
+    this.e.minimap.hidden = !showMap;
+    if (showMap) this.minimap.draw(this.view, this.viewW, this.viewH, this.theme);
+  }
+
+  private renderCache(): void {
+    const scene = this.scene;
+    if (!scene) return;
+    const c = this.cache;
+    // A margin of 40% per side: ~3x the pixels of one frame, re-rendered every few hundred px of pan.
+    c.mx = Math.round(this.viewW * 0.4);
+    c.my = Math.round(this.viewH * 0.4);
+    const w = Math.round((this.viewW + 2 * c.mx) * this.dpr);
+    const h = Math.round((this.viewH + 2 * c.my) * this.dpr);
+    if (c.canvas.width !== w || c.canvas.height !== h) {
+      c.canvas.width = w;
+      c.canvas.height = h;
+    }
+    const ctx = c.canvas.getContext('2d');
+    if (!ctx) return;
+    c.scale = this.view.scale;
+    c.panX = this.view.panX;
+    c.panY = this.view.panY;
+    drawScene(ctx, scene, { scale: c.scale, panX: c.panX + c.mx, panY: c.panY + c.my }, this.viewW + 2 * c.mx, this.viewH + 2 * c.my, this.dpr, this.theme);
+    c.valid = true;
+  }
+
+  /** Prepares the bitmap in idle time after a still paint, so the first frame of a drag is cheap. */
+  private schedulePrerender(): void {
+    if (this.prerenderTimer) clearTimeout(this.prerenderTimer);
+    this.prerenderTimer = setTimeout(() => {
+      this.prerenderTimer = undefined;
+      if (!this.moving && !this.cache.valid && this.scene) this.renderCache();
+    }, 120);
   }
 
   private renderMinimap(): void {
@@ -363,8 +437,17 @@ export class DagApp {
 
   setView(view: ViewTransform): void {
     this.view = view;
+    this.moving = true;
     this.requestPaint();
     this.scheduleSave();
+    // When the view stops moving, one crisp paint (the bitmap may have been scaled).
+    if (this.settleTimer) clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => {
+      this.settleTimer = undefined;
+      this.moving = false;
+      const c = this.cache;
+      if (!c.valid || c.scale !== this.view.scale) this.requestPaint();
+    }, 150);
   }
 
   panBy(dx: number, dy: number): void {

@@ -27,7 +27,7 @@ export function generateSampleGraph(nodeCount: number, opts: SampleOptions = {})
       id: parent ? `${parent}/${label}` : label,
       label,
       kind,
-      parent,
+      ...(parent ? { parent } : {}),
       range: { startLine: line, startCol: 4, endLine: line + 6, endCol: 0 },
       subtitle: kind === 'group' ? 'dag' : `${label.replace(/-\d+$/, '')}-template`,
       details: [
