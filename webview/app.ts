@@ -20,7 +20,7 @@ import {
 import type { LayoutInput } from './layout/layered';
 import type { LayoutClient } from './layoutClient';
 import { drawScene, Minimap } from './renderer';
-import { applyStatus, buildScene, NodeFlag, nodeHeight, nodeWidth, type Scene } from './scene';
+import { applyStatus, buildScene, maxNodeWidth, NodeFlag, nodeHeight, nodeWidth, type Scene } from './scene';
 import { readTheme, watchTheme, type Theme } from './theme';
 
 export interface HostApi {
@@ -235,7 +235,7 @@ export class DagApp {
         nodeCount: k,
         edgeFrom: projection.edgeFrom.slice(),
         edgeTo: projection.edgeTo.slice(),
-        widths: new Float32Array(k).fill(nodeWidth),
+        widths: this.nodeWidths(graph, projection.visible),
         heights: new Float32Array(k).fill(nodeHeight),
       };
     };
@@ -286,6 +286,22 @@ export class DagApp {
     setTimeout(() => {
       if (scene === this.scene) this.fillNodeList(scene);
     }, 0);
+  }
+
+  /**
+   * Box widths that fit the label (within limits): measured with the canvas font for moderate
+   * graphs, estimated from the length for huge ones, where measuring would delay the first paint.
+   */
+  private nodeWidths(graph: PipelineGraph, visible: Int32Array): Float32Array {
+    const widths = new Float32Array(visible.length);
+    const ctx = visible.length <= 3000 ? this.e.canvas.getContext('2d') : null;
+    if (ctx) ctx.font = `600 12px ${this.theme.font}`;
+    for (let v = 0; v < visible.length; v++) {
+      const label = graph.nodes[visible[v]].label;
+      const textW = ctx ? ctx.measureText(label).width : label.length * 7;
+      widths[v] = Math.min(maxNodeWidth, Math.max(nodeWidth, Math.ceil(textW) + 40));
+    }
+    return widths;
   }
 
   private worldOf(scene: Scene, nodeId: string): [number, number] | undefined {
@@ -456,6 +472,14 @@ export class DagApp {
 
   zoomBy(factor: number, sx = this.viewW / 2, sy = this.viewH / 2): void {
     this.setView(zoomAt(this.view, factor, sx, sy));
+  }
+
+  /** Screen position (CSS px in the canvas) of a node's centre: for tests that click nodes. */
+  nodeScreenCentre(nodeId: string): { x: number; y: number } | undefined {
+    const scene = this.scene;
+    const at = scene ? this.worldOf(scene, nodeId) : undefined;
+    if (!at) return undefined;
+    return { x: at[0] * this.view.scale + this.view.panX, y: at[1] * this.view.scale + this.view.panY };
   }
 
   fit(): void {

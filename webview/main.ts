@@ -55,6 +55,7 @@ function start(): void {
     zoomBy: (f: number) => app.zoomBy(f),
     fit: () => app.fit(),
     paint: () => app.paint(),
+    nodeScreenCentre: (id: string) => app.nodeScreenCentre(id),
   };
   host.postMessage({ type: 'ready', payload: {} });
 }

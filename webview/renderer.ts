@@ -263,7 +263,6 @@ function edgeColour(theme: Theme, style: number): string {
     case EdgeStyle.ConditionTrue:
       return theme.status[3] || theme.edge;
     case EdgeStyle.ConditionFalse:
-    case EdgeStyle.Exit:
       return theme.status[4] || theme.edge;
     default:
       return theme.edge;
@@ -339,8 +338,10 @@ function drawEdgeLabels(ctx: CanvasRenderingContext2D, scene: Scene, x0: number,
     const s = l.edgePointStart[e];
     const end = l.edgePointStart[e + 1] - 1;
     if (end <= s) continue;
-    const mx = (l.edgePoints[s * 2] + l.edgePoints[end * 2]) / 2;
-    const my = (l.edgePoints[s * 2 + 1] + l.edgePoints[end * 2 + 1]) / 2;
+    // Near the target end: edges leaving one node share their start, so midpoints collide.
+    const t = 0.72;
+    const mx = l.edgePoints[s * 2] * (1 - t) + l.edgePoints[end * 2] * t;
+    const my = l.edgePoints[s * 2 + 1] * (1 - t) + l.edgePoints[end * 2 + 1] * t;
     ctx.fillText(text, mx + 6, my);
   }
 }

@@ -4,13 +4,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { generateArgoWorkflow, parsePipeline } from '../../src/core/pipeline';
+import { buildTemplateIndex, generateArgoWorkflow, parsePipeline } from '../../src/core/pipeline';
 import { openPanel, sendAndWait, startHarness } from './harness';
 
 const [source = '40', out = 'test-results/dag-fakehost.png', scheme = 'dark', w = '900', hgt = '700'] = process.argv.slice(2);
 const text = /^\d+$/.test(source) ? generateArgoWorkflow(Number(source)) : readFileSync(source, 'utf8');
 const fileName = /^\d+$/.test(source) ? `generated-${source}.yaml` : basename(source);
-const result = parsePipeline(text, { fileName });
+// DAG_TEMPLATES=a.yaml,b.yaml: WorkflowTemplates for templateRef, as the host indexes the workspace.
+const templates = process.env.DAG_TEMPLATES
+  ? buildTemplateIndex(process.env.DAG_TEMPLATES.split(',').map((f) => ({ fileName: f, text: readFileSync(f, 'utf8') })))
+  : undefined;
+const result = parsePipeline(text, { fileName, templates });
 async function main(): Promise<void> {
 const h = await startHarness();
 try {
