@@ -3,7 +3,7 @@
 // the .vsix is missing, then runs test/e2e/**/*.test.ts one file at a time (each starts its own
 // code-server). The TAP report goes to $KINDLING_TAP_FILE (scripts/test.mjs adds it up).
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureHarness, vsixPath } from '../../scripts/harness.mjs';
@@ -26,8 +26,14 @@ try {
   process.exit(1);
 }
 
-const vsix = vsixPath();
-if (!existsSync(vsix)) {
+const vsix = process.env.KINDLING_E2E_VSIX || vsixPath();
+if (process.env.KINDLING_E2E_VSIX) {
+  if (!existsSync(vsix)) {
+    console.error(`[e2e] KINDLING_E2E_VSIX=${vsix} does not exist`);
+    process.exit(1);
+  }
+  console.log(`[e2e] testing ${vsix} (KINDLING_E2E_VSIX)`);
+} else if (!existsSync(vsix)) {
   console.log(`[e2e] ${vsix} is missing: packaging the extension (npm run package)`);
   const result = spawnSync(process.execPath, [join(root, 'scripts', 'package.mjs')], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0 || !existsSync(vsix)) {
@@ -35,10 +41,19 @@ if (!existsSync(vsix)) {
     process.exit(1);
   }
 } else {
-  const minutes = Math.round((Date.now() - statSync(vsix).mtimeMs) / 60_000);
-  console.log(`[e2e] testing ${vsix}, packaged ${minutes} min ago (npm run package refreshes it)`);
+  const packaged = statSync(vsix).mtimeMs;
+  const newer = ['package.json', 'src', 'webview', 'media', 'schemas'].filter((p) => newestMtime(join(root, p)) > packaged);
+  console.log(`[e2e] testing ${vsix}, packaged ${Math.round((Date.now() - packaged) / 60_000)} min ago`);
+  if (newer.length) console.warn(`[e2e] WARNING: ${newer.join(', ')} changed since; \`npm run package\` to test the current code`);
 }
 
 const code = runNodeTests(files, { tapFile: process.env.KINDLING_TAP_FILE, concurrency: 1, timeoutMs: 300_000 });
 console.log(`[e2e] ${files.length} file(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 process.exit(code);
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
+}

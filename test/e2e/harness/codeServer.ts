@@ -22,6 +22,7 @@
  *     webviewFrame(index?)                   FrameLocator of the page a webview extension wrote:
  *                                            frameLocator('iframe.webview').frameLocator('iframe#active-frame')
  *     screenshot(name)                       PNG into test-results/<name>.png; returns the path
+ *     installedExtension(id?)                { dir, manifest } of the installed extension (default kindling.kindling)
  *     exthostLog()                           text of the remote extension host log (all sessions)
  *     outputChannelLog(name)                 text of a log output channel file, e.g. 'Kindling'
  *     waitForLog(read, pattern, options?)    polls read() until pattern matches; returns the match
@@ -36,7 +37,7 @@
  *   await vscode.runCommand('Kindling: Show Pipeline DAG');
  *   await vscode.webviewFrame().locator('canvas').waitFor();
  *
- * Environment: KINDLING_CHROMIUM (browser path; default `chromium` on PATH), KINDLING_E2E_HEADED=1
+ * Environment: KINDLING_E2E_VSIX (test that .vsix instead), KINDLING_CHROMIUM (browser path; default `chromium` on PATH), KINDLING_E2E_HEADED=1
  * (a visible browser, for a desktop session), KINDLING_CACHE_DIR (where the harness is cached).
  */
 import { spawnSync } from 'node:child_process';
@@ -62,6 +63,19 @@ export interface LaunchOptions {
   settings?: Record<string, unknown>;
   vsix?: string | false;
   viewport?: { width: number; height: number };
+}
+
+/** The parts of an extension's package.json the tests read. */
+export interface ExtensionManifest {
+  name: string;
+  publisher: string;
+  version: string;
+  engines: Record<string, string>;
+  contributes?: {
+    commands?: { command: string; title: string; category?: string }[];
+    menus?: Record<string, { command: string; when?: string }[]>;
+    views?: Record<string, { id: string; name: string; type?: string }[]>;
+  };
 }
 
 export interface RunningExtension {
@@ -120,6 +134,7 @@ export function chromiumPath(): string {
 
 /** Builds and packages the extension when the .vsix is missing (the E2E tier tests what users install). */
 export function ensureVsix(): string {
+  if (process.env.KINDLING_E2E_VSIX) return process.env.KINDLING_E2E_VSIX;
   const vsix = vsixPath();
   if (!existsSync(vsix)) {
     const result = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'package.mjs')], { cwd: repoRoot, stdio: 'inherit' });
@@ -233,8 +248,9 @@ export class VSCode {
       },
       { what: `command palette entries for "${query}"`, intervalMs: 300, timeoutMs },
     ).catch(() => previous);
+    const all = entries.length ? await this.collectVirtualList(this.quickInput.locator('.monaco-list:visible').first(), () => this.visibleEntries(), (e) => e) : [];
     await this.closePalette();
-    return entries;
+    return all;
   }
 
   /** Runs a command by its palette label, e.g. 'Kindling: Show Pipeline DAG'. */
@@ -276,11 +292,24 @@ export class VSCode {
     return this.page.locator('iframe.webview').nth(index).contentFrame().frameLocator('iframe#active-frame');
   }
 
+  /** Saves a PNG of the page; the mouse first moves to the editor area's edge so no hover or tooltip covers the view. */
   async screenshot(name: string): Promise<string> {
     const file = join(resultsDir, `${name}.png`);
     mkdirSync(resultsDir, { recursive: true });
+    const size = this.page.viewportSize();
+    if (size) await this.page.mouse.move(size.width - 2, Math.round(size.height / 2));
+    // A hover (e.g. an activity-bar tooltip) outlives the mouse for a moment; wait until it is gone.
+    await this.page.locator('.workbench-hover-container').first().waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
     await this.page.screenshot({ path: file });
     return file;
+  }
+
+  /** The extension as code-server unpacked it from the .vsix: its folder and package.json. */
+  installedExtension(id = 'kindling.kindling'): { dir: string; manifest: ExtensionManifest } {
+    const folder = readdirSync(this.extensionsDir).find((d) => d.toLowerCase().startsWith(`${id.toLowerCase()}-`));
+    if (!folder) throw new Error(`${id} is not installed in ${this.extensionsDir}`);
+    const dir = join(this.extensionsDir, folder);
+    return { dir, manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as ExtensionManifest };
   }
 
   /** Folders of code-server's log sessions (one per server start), newest last. */
@@ -339,28 +368,36 @@ export class VSCode {
           text: (n.textContent ?? '').replace(/\s+/g, ' ').trim(),
         })),
       );
-    const seen = new Map<string, { name: string; activation: string; text: string }>();
-    await editor.locator('.monaco-list').hover();
-    let visible = await readRows();
+    const rows = await this.collectVirtualList(editor.locator('.monaco-list:visible').first(), readRows, (r) => r.name);
+    return rows.map((r) => {
+      const ms = r.activation.match(/([\d.]+)\s*ms/);
+      return { name: r.name, activationMs: ms ? Number(ms[1]) : Number.NaN, text: r.text };
+    });
+  }
+
+  /**
+   * Reads every row of a virtualized monaco list (only the visible rows exist in the DOM): reads,
+   * scrolls with the mouse wheel, and stops when a scroll no longer changes the rendered rows.
+   */
+  private async collectVirtualList<T>(list: Locator, read: () => Promise<T[]>, key: (row: T) => string): Promise<T[]> {
+    const seen = new Map<string, T>();
+    await list.hover();
+    let visible = await read();
     for (let page = 0; page < 100; page++) {
-      for (const row of visible) seen.set(row.name, row);
-      const before = visible.map((r) => r.name).join('\n');
+      for (const row of visible) if (!seen.has(key(row))) seen.set(key(row), row);
+      const before = visible.map(key).join('\n');
       await this.page.mouse.wheel(0, 400);
-      // Scrolled when the rendered rows change; at the end of the list they never do.
       const after = await waitFor(
         async () => {
-          const rows = await readRows();
-          return rows.map((r) => r.name).join('\n') !== before ? rows : undefined;
+          const rows = await read();
+          return rows.map(key).join('\n') !== before ? rows : undefined;
         },
-        { timeoutMs: 1500, intervalMs: 100, what: 'the running-extensions list to scroll' },
+        { timeoutMs: 1000, intervalMs: 100, what: 'the list to scroll' },
       ).catch(() => undefined);
       if (!after) break;
       visible = after;
     }
-    return [...seen.values()].map((r) => {
-      const ms = r.activation.match(/([\d.]+)\s*ms/);
-      return { name: r.name, activationMs: ms ? Number(ms[1]) : Number.NaN, text: r.text };
-    });
+    return [...seen.values()];
   }
 
   async close(): Promise<void> {
