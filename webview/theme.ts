@@ -105,7 +105,8 @@ export function readTheme(): Theme {
     muted,
     nodeFill: v('--vscode-editorWidget-background', '#252526'),
     nodeBorder: v('--vscode-editorWidget-border', v('--vscode-widget-border', '#454545')),
-    edge: v('--vscode-editorIndentGuide-activeBackground1', v('--vscode-editorIndentGuide-activeBackground', '#707070')),
+    // Line-number grey: readable on every theme, quieter than text (indent guides are too faint).
+    edge: v('--vscode-editorLineNumber-foreground', '#858585'),
     focus: v('--vscode-focusBorder', '#007fd4'),
     match: v('--vscode-editor-findMatchHighlightBackground', 'rgba(234, 92, 0, 0.33)'),
     selection: v('--vscode-focusBorder', '#007fd4'),

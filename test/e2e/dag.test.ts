@@ -1,0 +1,104 @@
+// The DAG panel in a real VS Code (code-server): "Kindling: Show Pipeline DAG" on the example
+// Argo workflow opens the panel beside the editor, draws every step (templateRefs resolved from the
+// workspace's WorkflowTemplate), a click on a step moves the editor cursor to its definition, and
+// hovering shows its details. Screenshot: test-results/dag-panel.png.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { FrameLocator } from 'playwright-core';
+import { buildTemplateIndex, parsePipeline } from '../../src/core/pipeline';
+import { launchVSCode, waitFor, type VSCode } from './harness/codeServer';
+
+const examples = join(__dirname, '..', '..', 'examples');
+const workflowText = readFileSync(join(examples, 'pipelines', 'refit-workflow.yaml'), 'utf8');
+const templatesText = readFileSync(join(examples, 'pipelines', 'feature-templates.yaml'), 'utf8');
+// What the panel must show: the parser's own reading of the file, templates included.
+const expected = parsePipeline(workflowText, {
+  fileName: 'refit-workflow.yaml',
+  templates: buildTemplateIndex([{ fileName: 'feature-templates.yaml', text: templatesText }]),
+}).graphs[0];
+
+/** The webview whose app has drawn a graph (the side-bar view may be another webview). */
+async function dagFrame(vscode: VSCode): Promise<FrameLocator> {
+  return waitFor(
+    async () => {
+      const count = await vscode.page.locator('iframe.webview').count();
+      for (let i = 0; i < count; i++) {
+        const frame = vscode.webviewFrame(i);
+        if ((await frame.locator('#root[data-state="ready"]').count()) > 0) return frame;
+      }
+      return undefined;
+    },
+    { timeoutMs: 60_000, what: 'a DAG webview with a drawn graph' },
+  );
+}
+
+describe('Pipeline DAG panel in code-server', () => {
+  let vscode: VSCode;
+
+  before(async () => {
+    assert.ok(expected && expected.nodes.length > 5, 'the example parses');
+    vscode = await launchVSCode({
+      name: 'dag',
+      files: {
+        'kindling.yaml': readFileSync(join(examples, 'kindling.yaml'), 'utf8'),
+        'pipelines/refit-workflow.yaml': workflowText,
+        'pipelines/feature-templates.yaml': templatesText,
+      },
+    });
+  });
+
+  after(async () => {
+    await vscode?.close();
+  });
+
+  test('Show Pipeline DAG draws every step of the example, templateRefs resolved', async () => {
+    await vscode.openFile('pipelines/refit-workflow.yaml');
+    await vscode.runCommand('Kindling: Show Pipeline DAG');
+    const frame = await dagFrame(vscode);
+    const root = frame.locator('#root');
+    // The first render may come before the workspace templates are indexed; the panel re-renders.
+    await waitFor(async () => ((await root.getAttribute('data-node-count')) === String(expected.nodes.length) ? true : undefined), {
+      timeoutMs: 30_000,
+      what: `${expected.nodes.length} nodes in the panel`,
+    });
+    const listed = await frame.locator('#node-list li').allTextContents();
+    for (const node of expected.nodes) assert.ok(listed.includes(`${node.label} (${node.kind})`), `panel lists ${node.label}; it lists:\n${listed.join('\n')}`);
+    assert.ok(!listed.some((l) => l.endsWith('(unresolved)')), 'no unresolved templateRef');
+    assert.equal(await frame.locator('.banner:not([hidden])').count(), 0, 'no problem banner for a valid file');
+    // The panel opened beside the editor: two editor groups.
+    assert.ok((await vscode.page.locator('.editor-group-container').count()) >= 2, 'the panel is beside the editor');
+  });
+
+  test('clicking a step moves the editor cursor to its definition; hovering shows its details', async () => {
+    const frame = await dagFrame(vscode);
+    const train = expected.nodes.find((n) => n.id === 'train') ?? expected.nodes[expected.nodes.length - 1];
+    assert.ok(train.range, 'the step has a source range');
+    const at = await frame.locator('#root').evaluate((_el, id) => {
+      const hooks = (globalThis as unknown as { kindlingDag: { nodeScreenCentre(id: string): { x: number; y: number } | undefined } }).kindlingDag;
+      return hooks.nodeScreenCentre(id);
+    }, train.id);
+    assert.ok(at, `the panel knows where ${train.id} is`);
+    await frame.locator('canvas.graph').click({ position: at });
+    const selection = vscode.page.locator('[id="status.editor.selection"]');
+    const line = await waitFor(
+      async () => {
+        const text = (await selection.textContent().catch(() => '')) ?? '';
+        const m = /Ln (\d+)/.exec(text);
+        return m && Number(m[1]) === train.range!.startLine + 1 ? Number(m[1]) : undefined;
+      },
+      { timeoutMs: 15_000, what: `editor cursor on line ${train.range.startLine + 1}` },
+    );
+    assert.equal(line, train.range.startLine + 1);
+    // Hover: the card is DOM text, filled from node.details.
+    await frame.locator('canvas.graph').hover({ position: { x: at.x + 2, y: at.y + 1 } });
+    const card = frame.locator('.card:not([hidden])');
+    await card.waitFor({ timeout: 10_000 });
+    const cardText = (await card.textContent()) ?? '';
+    assert.match(cardText, new RegExp(train.label));
+    for (const d of train.details.slice(0, 2)) assert.ok(cardText.includes(d.key), `card shows ${d.key}`);
+    const shot = await vscode.screenshot('dag-panel');
+    assert.ok(readFileSync(shot).length > 10_000);
+  });
+});
