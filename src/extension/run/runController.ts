@@ -242,7 +242,7 @@ export class RunController implements vscode.Disposable {
       channel.dispose();
     };
     this.tree.add(entry);
-    if (manifests.kind !== 'pyspark' || manifests.ref.kind === 'Workflow') channel.show(true);
+    channel.show(true);
     this.ctx.log.info(`Run ${manifests.runName} submitted in ${formatMs(started.submitted.submittedAt - invokedAt)}`);
 
     await vscode.window.withProgress(

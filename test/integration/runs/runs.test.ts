@@ -258,7 +258,7 @@ test('an invalid kindling.yaml is reported with line numbers', async () => {
     await assert.rejects(readProjectConfig(file), (err: unknown) => {
       assert.ok(err instanceof ConfigInvalidError);
       assert.match(err.message, /kindling\.yaml:3:12: images\.default: .*tag/);
-      assert.match(err.message, /kindling\.yaml:5:27: spark\.executor\.instances: expected integer/);
+      assert.match(err.message, /kindling\.yaml:5:26: spark\.executor\.instances: expected integer/);
       return true;
     });
   } finally {
