@@ -132,6 +132,7 @@ export class DagApp {
    */
   private readonly cache = { canvas: document.createElement('canvas'), valid: false, scale: 1, panX: 0, panY: 0, mx: 0, my: 0 };
   private moving = false;
+  private workerProblemReported = false;
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
   private prerenderTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -239,13 +240,19 @@ export class DagApp {
         heights: new Float32Array(k).fill(nodeHeight),
       };
     };
-    let output;
+    let laidOut;
     try {
-      output = (await this.layouts.layout(build())).output;
+      laidOut = await this.layouts.layout(build());
     } catch (error) {
       // The worker died (or was refused): lay out here instead; the client now stays on the UI thread.
       this.post({ type: 'error', payload: { message: `Layout worker failed, using the UI thread: ${errorText(error)}` } });
-      output = (await this.layouts.layout(build())).output;
+      laidOut = await this.layouts.layout(build());
+    }
+    const output = laidOut.output;
+    this.e.root.dataset.layoutWhere = laidOut.where;
+    if (laidOut.where === 'main' && this.layouts.workerProblem && !this.workerProblemReported) {
+      this.workerProblemReported = true;
+      this.post({ type: 'error', payload: { message: `Layout worker unavailable (${this.layouts.workerProblem}); laying out on the UI thread.` } });
     }
     if (generation !== this.layoutGeneration || graph !== this.graph) return; // a newer snapshot won
     const layoutMs = performance.now() - projectionStart;

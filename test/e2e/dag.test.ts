@@ -19,6 +19,27 @@ const expected = parsePipeline(workflowText, {
   templates: buildTemplateIndex([{ fileName: 'feature-templates.yaml', text: templatesText }]),
 }).graphs[0];
 
+// A task that depends on a task that does not exist: the parser reports it at the reference.
+const brokenText = `apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  name: broken
+spec:
+  entrypoint: main
+  templates:
+    - name: main
+      dag:
+        tasks:
+          - name: fetch
+            template: step
+          - name: train
+            depends: fetch && missing-task
+            template: step
+    - name: step
+      container:
+        image: busybox
+`;
+
 /** The webview whose app has drawn a graph (the side-bar view may be another webview). */
 async function dagFrame(vscode: VSCode): Promise<FrameLocator> {
   return waitFor(
@@ -45,6 +66,7 @@ describe('Pipeline DAG panel in code-server', () => {
         'kindling.yaml': readFileSync(join(examples, 'kindling.yaml'), 'utf8'),
         'pipelines/refit-workflow.yaml': workflowText,
         'pipelines/feature-templates.yaml': templatesText,
+        'pipelines/broken.yaml': brokenText,
       },
     });
   });
@@ -67,6 +89,8 @@ describe('Pipeline DAG panel in code-server', () => {
     for (const node of expected.nodes) assert.ok(listed.includes(`${node.label} (${node.kind})`), `panel lists ${node.label}; it lists:\n${listed.join('\n')}`);
     assert.ok(!listed.some((l) => l.endsWith('(unresolved)')), 'no unresolved templateRef');
     assert.equal(await frame.locator('.banner:not([hidden])').count(), 0, 'no problem banner for a valid file');
+    // Layout ran in the Web Worker (blob: URL under the webview CSP), not the UI-thread fallback.
+    assert.equal(await root.getAttribute('data-layout-where'), 'worker');
     // The panel opened beside the editor: two editor groups.
     assert.ok((await vscode.page.locator('.editor-group-container').count()) >= 2, 'the panel is beside the editor');
   });
@@ -100,5 +124,22 @@ describe('Pipeline DAG panel in code-server', () => {
     for (const d of train.details.slice(0, 2)) assert.ok(cardText.includes(d.key), `card shows ${d.key}`);
     const shot = await vscode.screenshot('dag-panel');
     assert.ok(readFileSync(shot).length > 10_000);
+  });
+
+  test('the panel follows the active editor; a broken file still draws, with a problem banner and Problems entries', async () => {
+    await vscode.openFile('pipelines/broken.yaml');
+    const frame = await dagFrame(vscode);
+    const banner = frame.locator('.banner:not([hidden])');
+    await banner.waitFor({ timeout: 30_000 });
+    assert.match((await banner.textContent()) ?? '', /missing-task/);
+    assert.match((await banner.textContent()) ?? '', /line 14/, 'the banner says where');
+    await waitFor(async () => ((await frame.locator('#root').getAttribute('data-node-count')) === '2' ? true : undefined), {
+      what: 'the two tasks of broken.yaml drawn',
+    });
+    // "Show problems" in the banner opens the Problems view with our diagnostic.
+    await banner.getByRole('button', { name: 'Show problems' }).click();
+    const markers = vscode.page.locator('.markers-panel');
+    await markers.filter({ hasText: 'missing-task' }).first().waitFor({ timeout: 15_000 });
+    await vscode.screenshot('dag-panel-problem');
   });
 });
