@@ -27,6 +27,7 @@
  *     outputChannelLog(name)                 text of a log output channel file, e.g. 'Kindling'
  *     waitForLog(read, pattern, options?)    polls read() until pattern matches; returns the match
  *     runningExtensions()                    "Developer: Show Running Extensions": [{ name, activationMs, … }]
+ *     reload()                               "Developer: Reload Window": a new extension host, same profile
  *     close()                                closes the browser and stops code-server (process group)
  *   waitFor(probe, { timeoutMs?, intervalMs?, what })  polls until probe() returns a value (not undefined/false)
  *
@@ -184,9 +185,7 @@ export async function launchVSCode(options: LaunchOptions = {}): Promise<VSCode>
     const session = new VSCode(page, browser, server.child, server.url, runDir, userDataDir, extensionsDir, workspace, name);
     live.add(session);
     await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    // The explorer shows the folder once the remote file system is connected.
-    await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 60_000 });
+    await session.waitForWorkbench();
     return session;
   } catch (error) {
     await browser?.close().catch(() => undefined);
@@ -262,6 +261,22 @@ export class VSCode {
     await row.first().waitFor({ state: 'visible', timeout: timeoutMs });
     await row.first().click();
     await this.quickInput.waitFor({ state: 'hidden', timeout: timeoutMs });
+  }
+
+  /** "Developer: Reload Window": the page loads again and a new extension host activates extensions again. */
+  async reload(): Promise<void> {
+    const navigated = this.page.waitForEvent('framenavigated', { predicate: (frame) => frame === this.page.mainFrame(), timeout: 60_000 });
+    await this.openPalette('Developer: Reload Window');
+    const row = this.quickInput.locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: /^\s*Developer: Reload Window\s*$/ }) });
+    await row.first().click();
+    await navigated;
+    await this.waitForWorkbench();
+  }
+
+  /** The workbench is drawn and the explorer shows the folder (the remote file system answered). */
+  async waitForWorkbench(): Promise<void> {
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await this.page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 60_000 });
   }
 
   /** Opens a workspace file with Quick Open and waits for its editor tab to be active. */
