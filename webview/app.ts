@@ -30,6 +30,8 @@ export interface HostApi {
 }
 
 interface DocViewState {
+  /** The view was chosen by us (fit / initial), not the user: it follows resizes and edits. */
+  auto?: boolean;
   scale: number;
   panX: number;
   panY: number;
@@ -132,6 +134,7 @@ export class DagApp {
    */
   private readonly cache = { canvas: document.createElement('canvas'), valid: false, scale: 1, panX: 0, panY: 0, mx: 0, my: 0 };
   private moving = false;
+  private autoView = true;
   private workerProblemReported = false;
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
   private prerenderTimer: ReturnType<typeof setTimeout> | undefined;
@@ -265,6 +268,10 @@ export class DagApp {
     if (viewMode === 'restore') {
       const saved = this.doc ? this.loadState().docs[this.doc.documentUri] : undefined;
       this.view = saved ? { scale: saved.scale, panX: saved.panX, panY: saved.panY } : initialTransform(output, this.viewW, this.viewH);
+      this.autoView = !saved || saved.auto === true;
+      if (saved?.auto) this.view = initialTransform(output, this.viewW, this.viewH);
+    } else if (viewMode === 'keep' && this.autoView) {
+      this.view = initialTransform(output, this.viewW, this.viewH);
     } else if (viewMode === 'anchor' && anchorBefore && anchor) {
       // Keep the toggled group under the same screen point.
       const after = this.worldOf(this.scene, anchor);
@@ -458,8 +465,9 @@ export class DagApp {
 
   // ─── view, selection, search ────────────────────────────────────────────────────────────────
 
-  setView(view: ViewTransform): void {
+  setView(view: ViewTransform, auto = false): void {
     this.view = view;
+    this.autoView = auto;
     this.moving = true;
     this.requestPaint();
     this.scheduleSave();
@@ -490,7 +498,7 @@ export class DagApp {
   }
 
   fit(): void {
-    if (this.scene) this.setView(fitTransform(this.scene.layout, this.viewW, this.viewH));
+    if (this.scene) this.setView(fitTransform(this.scene.layout, this.viewW, this.viewH), true);
   }
 
   private applySelectionFlags(): void {
@@ -715,7 +723,7 @@ export class DagApp {
     if (!this.doc) return;
     const state = this.loadState();
     const uri = this.doc.documentUri;
-    state.docs[uri] = { ...this.view, selected: this.selected, collapsed: [...this.collapsed], graphIndex: this.graphIndex };
+    state.docs[uri] = { ...this.view, auto: this.autoView, selected: this.selected, collapsed: [...this.collapsed], graphIndex: this.graphIndex };
     state.recent = [uri, ...state.recent.filter((u) => u !== uri)];
     for (const old of state.recent.splice(maxRememberedDocs)) delete state.docs[old];
     this.host.setState(state);
@@ -727,6 +735,8 @@ export class DagApp {
     const { canvas, search, root, minimap, graphSelect } = this.e;
     new ResizeObserver(() => {
       this.resize();
+      // A view we chose (fit) follows the panel's size; one the user chose stays put.
+      if (this.autoView && this.scene) this.view = initialTransform(this.scene.layout, this.viewW, this.viewH);
       this.paint();
     }).observe(canvas);
 
