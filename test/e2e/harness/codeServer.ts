@@ -380,7 +380,8 @@ export class VSCode {
         nodes.map((n) => ({
           name: (n.querySelector('.name')?.textContent ?? '').trim(),
           activation: (n.querySelector('.activation-time')?.textContent ?? '').trim(),
-          text: (n.textContent ?? '').replace(/\s+/g, ' ').trim(),
+          // innerText keeps the visual gaps between name, version and time (no DOM lib in this tsconfig).
+          text: ((n as unknown as { innerText?: string }).innerText ?? '').replace(/\s+/g, ' ').trim(),
         })),
       );
     const rows = await this.collectVirtualList(editor.locator('.monaco-list:visible').first(), readRows, (r) => r.name);
