@@ -247,7 +247,7 @@ class Reader {
   private parseMap(li: number, col: number): { node: FNode; next: number } {
     const t = this.text;
     const items: FPair[] = [];
-    const keys = new Set<string>();
+    let keys: Set<unknown> | undefined;
     let start = -1;
     let end = 0;
     while (true) {
@@ -277,9 +277,18 @@ class Reader {
         key = { t: 'scalar', value: v === null || typeof v === 'string' ? v : raw, start: pos, end: ke };
         if (typeof v !== 'string') bail('non-string key');
       }
-      const keyText = String(key.value);
-      if (keys.has(keyText)) bail('duplicate key');
-      keys.add(keyText);
+      // Duplicate keys: a linear scan is cheaper than a Set for the usual handful of keys.
+      const keyText = key.value;
+      if (items.length < 16) {
+        for (let q = 0; q < items.length; q++) if (items[q].key.value === keyText) bail('duplicate key');
+      } else {
+        if (!keys) {
+          keys = new Set<unknown>();
+          for (const it of items) keys.add(it.key.value);
+        }
+        if (keys.has(keyText)) bail('duplicate key');
+        keys.add(keyText);
+      }
       if (start < 0) start = pos;
       // Value: rest of the line, or the following more-indented lines.
       let vpos = keyEnd + 1;

@@ -133,9 +133,9 @@ test('wrap → ACK manifests → parse renders the same graph; unwrap gives the 
   const json = readExample('sagemaker-refit.json');
   const w = wrapSageMakerPipeline(json, { name: 'ctr-refit', roleArn: 'arn:aws:iam::123456789012:role/KindlingSageMakerExecution', namespace: 'ml', parameters: { AucThreshold: '0.75' } });
   assert.deepEqual(w.diagnostics, []);
-  assert.match(w.yaml, /^apiVersion: sagemaker\.services\.k8s\.aws\/v1alpha1\nkind: Pipeline\nmetadata:\n  name: ctr-refit\n  namespace: ml\n/);
+  assert.match(w.yaml, /^apiVersion: sagemaker\.services\.k8s\.aws\/v1alpha1\nkind: Pipeline\nmetadata:\n {2}name: ctr-refit\n {2}namespace: ml\n/);
   assert.match(w.yaml, /\n---\napiVersion: sagemaker\.services\.k8s\.aws\/v1alpha1\nkind: PipelineExecution\n/);
-  assert.match(w.yaml, /pipelineParameters:\n    - name: AucThreshold\n      value: "0.75"/);
+  assert.match(w.yaml, /pipelineParameters:\n {4}- name: AucThreshold\n {6}value: "0.75"/);
   const direct = single(parsePipeline(json, { fileName: 'x.json' }));
   const r = parsePipeline(w.yaml, { fileName: 'ack.yaml' });
   assert.deepEqual(r.diagnostics, []);
