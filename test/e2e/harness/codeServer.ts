@@ -6,7 +6,7 @@
  *
  * API
  *   launchVSCode(options?: LaunchOptions): Promise<VSCode>
- *     options.name        run folder and screenshot prefix (default 'e2e')
+ *     options.name        run folder test-results/e2e/<name>/ (default 'e2e'); one name per test file
  *     options.workspace   folder to open; default: a fresh folder with options.files in it
  *     options.files       { 'relative/path': 'content' } written into the fresh workspace
  *     options.settings    user settings on top of scripts/harness.mjs defaultUserSettings
@@ -38,8 +38,9 @@
  *   await vscode.runCommand('Kindling: Show Pipeline DAG');
  *   await vscode.webviewFrame().locator('canvas').waitFor();
  *
- * Environment: KINDLING_E2E_VSIX (test that .vsix instead), KINDLING_CHROMIUM (browser path; default `chromium` on PATH), KINDLING_E2E_HEADED=1
- * (a visible browser, for a desktop session), KINDLING_CACHE_DIR (where the harness is cached).
+ * Environment: KINDLING_E2E_VSIX (test that .vsix instead), KINDLING_CHROMIUM (browser path;
+ * default `chromium` on PATH), KINDLING_E2E_HEADED=1 (a visible browser, for a desktop session),
+ * KINDLING_CACHE_DIR (where the harness is cached).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -150,6 +151,21 @@ process.once('exit', () => {
   for (const session of live) if (session.server.pid) try { process.kill(-session.server.pid, 'SIGKILL'); } catch { /* gone */ }
 });
 
+/** A free port can be taken between our check and code-server's listen: try again on another. */
+async function startOnFreePort(
+  harness: Parameters<typeof startCodeServer>[0],
+  options: Omit<Parameters<typeof startCodeServer>[1], 'port'>,
+): ReturnType<typeof startCodeServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startCodeServer(harness, { ...options, port: await findFreePort() });
+    } catch (error) {
+      const inUse = options.logFile && existsSync(options.logFile) && /EADDRINUSE/.test(readFileSync(options.logFile, 'utf8'));
+      if (!inUse || attempt >= 3) throw error;
+    }
+  }
+}
+
 export async function launchVSCode(options: LaunchOptions = {}): Promise<VSCode> {
   const name = options.name ?? 'e2e';
   const harness = await ensureHarness();
@@ -172,8 +188,7 @@ export async function launchVSCode(options: LaunchOptions = {}): Promise<VSCode>
 
   if (options.vsix !== false) installExtension(harness, { vsix: options.vsix ?? ensureVsix(), userDataDir, extensionsDir });
 
-  const port = await findFreePort();
-  const server = await startCodeServer(harness, { port, userDataDir, extensionsDir, workspace, logFile: join(runDir, 'code-server.log') });
+  const server = await startOnFreePort(harness, { userDataDir, extensionsDir, workspace, logFile: join(runDir, 'code-server.log') });
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({
