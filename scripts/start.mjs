@@ -142,6 +142,7 @@ async function shutdown(signal) {
 }
 process.on('SIGINT', () => void shutdown('Ctrl-C'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGHUP', () => void shutdown('terminal closed')); // code-server is in its own process group: end it ourselves
 server.child.on('exit', (code, signal) => {
   if (stopping) return;
   rmSync(stateFile, { force: true });
