@@ -3,8 +3,8 @@
  * worker, paints them on one canvas, and keeps only UI state (view, selection, collapsed groups,
  * which graph of a multi-document file) in the webview's getState/setState, per document.
  */
-import type { NodeStatus, PipelineDiagnostic, PipelineGraph, StatusSnapshot } from '../src/core/model/pipelineGraph';
-import type { HostMessage, HostToWebview, RenderReason, WebviewMessage } from '../src/protocol/dagMessages';
+import type { NodeStatus, ParseResult, PipelineDiagnostic, PipelineGraph, StatusSnapshot } from '../src/core/model/pipelineGraph';
+import type { GraphPayload, HostMessage, RenderReason, WebviewMessage } from '../src/protocol/dagMessages';
 import { projectGraph } from './layout/project';
 import {
   centreOn,
@@ -102,8 +102,6 @@ function buildDom(root: HTMLElement): Elements {
   return { root, canvas, minimap, search, matchCount, graphSelect, banner, message, card, nodeList, live };
 }
 
-type GraphPayload = HostToWebview['graph'];
-
 export class DagApp {
   private readonly e: Elements;
   private theme: Theme;
@@ -169,6 +167,18 @@ export class DagApp {
       case 'graph':
         void this.onGraph(message.payload, received);
         return;
+      case 'graphJson': {
+        const { resultJson, ...rest } = message.payload;
+        let result: ParseResult;
+        try {
+          result = JSON.parse(resultJson) as ParseResult;
+        } catch (error) {
+          this.post({ type: 'error', payload: { message: `Unreadable graph snapshot: ${errorText(error)}` } });
+          return;
+        }
+        void this.onGraph({ ...rest, result }, received);
+        return;
+      }
       case 'empty':
         this.doc = undefined;
         this.graph = undefined;

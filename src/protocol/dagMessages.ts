@@ -7,6 +7,11 @@ import type { ParseResult, PipelineDiagnostic, StatusSnapshot } from '../core/mo
 export interface HostToWebview {
   /** A new or re-parsed document. `documentUri` lets the webview keep zoom/selection per file. */
   graph: { documentUri: string; fileName: string; version: number; result: ParseResult };
+  /**
+   * `graph` for big files, with the result as JSON text: structured-cloning 10k node objects into
+   * the webview costs hundreds of ms, one string is a copy, and JSON.parse is the fastest way back.
+   */
+  graphJson: { documentUri: string; fileName: string; version: number; resultJson: string };
   /** Nothing to draw (no editor, or a file that is not a pipeline). */
   empty: { reason: string };
   /** Recolour nodes without a new layout. */
@@ -31,6 +36,19 @@ export interface WebviewToHost {
   rendered: { reason: RenderReason; nodes: number; layoutMs: number; paintMs: number; totalMs: number };
   /** Ask the host to show diagnostics (e.g. from the panel's problem banner). */
   showProblems: { diagnostics: PipelineDiagnostic[] };
+}
+
+export type GraphPayload = HostToWebview['graph'];
+
+/** Graphs with more nodes than this travel as `graphJson`. */
+export const graphJsonThreshold = 2000;
+
+/** The message that carries a graph snapshot: `graph`, or `graphJson` for big graphs. */
+export function graphMessage(payload: GraphPayload): HostMessage {
+  const nodes = payload.result.graphs.reduce((n, g) => n + g.nodes.length, 0);
+  if (nodes <= graphJsonThreshold) return { type: 'graph', payload };
+  const { result, ...rest } = payload;
+  return { type: 'graphJson', payload: { ...rest, resultJson: JSON.stringify(result) } };
 }
 
 export type RenderReason = 'graph' | 'status' | 'view';

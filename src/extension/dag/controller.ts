@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findNodeAt, parsePipeline } from '../../core/pipeline';
 import type { ParseResult, PipelineDiagnostic, PipelineGraph, SourceRange, StatusSnapshot } from '../../core/model/pipelineGraph';
-import type { HostMessage, WebviewMessage } from '../../protocol/dagMessages';
+import { graphMessage, type HostMessage, type WebviewMessage } from '../../protocol/dagMessages';
 import { getSetting } from '../config';
 import type { KindlingContext } from '../context';
 import { DagSurface, webviewOptions } from './surface';
@@ -203,10 +203,7 @@ export class DagController implements vscode.Disposable {
     const nodes = result.graphs.reduce((n, g) => n + g.nodes.length, 0);
     this.ctx.log.debug(`DAG: parsed ${path.basename(document.fileName)} (${nodes} nodes, ${result.diagnostics.length} problems) in ${parseMs} ms`);
     this.publishDiagnostics(document, result, text);
-    this.snapshot = {
-      type: 'graph',
-      payload: { documentUri: document.uri.toString(), fileName: path.basename(document.fileName), version: document.version, result },
-    };
+    this.snapshot = graphMessage({ documentUri: document.uri.toString(), fileName: path.basename(document.fileName), version: document.version, result });
     this.broadcast(this.snapshot);
   }
 

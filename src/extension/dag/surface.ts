@@ -19,6 +19,7 @@ export interface SurfaceEvents {
 function slotOf(message: HostMessage): string {
   switch (message.type) {
     case 'graph':
+    case 'graphJson':
     case 'empty':
       return 'graph';
     case 'status':

@@ -48,4 +48,7 @@ export async function wrapSageMakerCommand(arg: unknown): Promise<void> {
     return;
   }
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'yaml', content: yaml }), { preview: false });
+  // E.g. "no role ARN: the manifest has a placeholder" — the user must see it before applying.
+  const warning = diagnostics.find((d) => d.severity === 'warning');
+  if (warning) void vscode.window.showWarningMessage(`Kindling: ${warning.message}`);
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildDagHtml, dagContentSecurityPolicy, escapeHtml } from '../../../src/extension/dag/html';
 import { parseWebviewMessage } from '../../../src/extension/dag/messages';
-import { dagBootAttribute, type HostMessage } from '../../../src/protocol/dagMessages';
+import { dagBootAttribute, graphJsonThreshold, graphMessage, type HostMessage } from '../../../src/protocol/dagMessages';
 import { generateSampleGraph } from '../../../bench/dag/sampleGraph';
 
 test('host messages are plain data that survive structured cloning unchanged', () => {
@@ -49,4 +49,17 @@ test('the webview HTML is hardened: strict CSP, nonce scripts, escaped boot data
   const decoded = attr[1].replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
   assert.equal(JSON.parse(decoded).placeholder, '</script><img src=x onerror=alert(1)>"\'&');
   assert.equal(escapeHtml(`<a href="x">&'`), '&lt;a href=&quot;x&quot;&gt;&amp;&#39;');
+});
+
+test('big graphs travel as JSON text that decodes to the same result; small ones as objects', () => {
+  const small = generateSampleGraph(graphJsonThreshold);
+  const big = generateSampleGraph(graphJsonThreshold + 1);
+  const base = { documentUri: 'file:///w/a.yaml', fileName: 'a.yaml', version: 1 };
+  const a = graphMessage({ ...base, result: { graphs: [small], diagnostics: [] } });
+  assert.equal(a.type, 'graph');
+  const b = graphMessage({ ...base, result: { graphs: [big], diagnostics: [] } });
+  assert.equal(b.type, 'graphJson');
+  assert.ok(b.type === 'graphJson');
+  assert.equal(b.payload.documentUri, base.documentUri);
+  assert.deepEqual(JSON.parse(b.payload.resultJson), { graphs: [big], diagnostics: [] });
 });
