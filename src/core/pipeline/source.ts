@@ -3,6 +3,7 @@
  * document tree (FNode, see fastYaml.ts) so every value we look at still knows where it came
  * from, diagnostics, and a graph builder that keeps ids unique and caps runaway expansion.
  */
+import jsYaml from 'js-yaml';
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
 import { fastParseAll, fastParseJson, type FMap, type FNode, type FPair, type FScalar, type FSeq } from './fastYaml';
 import type {
@@ -197,7 +198,12 @@ export function loadDocuments(text: string): { docs: LoadedDocument[]; fast: boo
     }
     throw err;
   }
-  for (const doc of Array.isArray(parsed) ? parsed : []) {
+  const list = Array.isArray(parsed) ? parsed : [];
+  if (list.some((d) => d.errors.length)) {
+    const lenient = lenientLoad(text);
+    if (lenient) return { docs: lenient, fast: false };
+  }
+  for (const doc of list) {
     docs.push({
       contents: convertYamlNode(doc, doc.contents),
       errors: doc.errors.map((e) => ({ message: e.message.split('\n')[0], start: e.pos[0], end: e.pos[1] })),
@@ -205,6 +211,62 @@ export function loadDocuments(text: string): { docs: LoadedDocument[]; fast: boo
     });
   }
   return { docs, fast: false };
+}
+
+/**
+ * Files that strict YAML 1.2 rejects but Kubernetes and Argo accept (go-yaml is lenient, e.g. a
+ * multi-line quoted string whose closing line is under-indented — several upstream Argo examples
+ * do this). js-yaml is lenient in the same places. It gives no positions for scalars, so values
+ * take the range of their enclosing mapping or list (recorded through js-yaml's listener), and a
+ * warning says the file is not strict YAML. Returns undefined when js-yaml rejects it too.
+ */
+function lenientLoad(text: string): LoadedDocument[] | undefined {
+  const spans = new WeakMap<object, [number, number]>();
+  const open: number[] = [];
+  let values: unknown[];
+  try {
+    values = jsYaml.loadAll(text, undefined, {
+      json: true,
+      listener(event: 'open' | 'close', state: { position: number; result: unknown }) {
+        if (event === 'open') open.push(state.position);
+        else {
+          const start = open.pop() ?? 0;
+          const r = state.result;
+          if (r && typeof r === 'object' && !spans.has(r)) spans.set(r, [start, state.position]);
+        }
+      },
+    });
+  } catch {
+    return undefined;
+  }
+  let budget = 1_000_000;
+  const conv = (v: unknown, at: [number, number], depth: number): FNode => {
+    if (--budget < 0 || depth > 500) return { t: 'scalar', value: null, start: at[0], end: at[1] };
+    if (Array.isArray(v)) {
+      const span = spans.get(v) ?? at;
+      return { t: 'seq', items: v.map((i) => conv(i, span, depth + 1)), start: span[0], end: span[1] };
+    }
+    if (v && typeof v === 'object' && !(v instanceof Date)) {
+      const span = spans.get(v) ?? at;
+      const items: FPair[] = Object.entries(v as Record<string, unknown>).map(([k, val]) => ({
+        key: { t: 'scalar', value: k, start: span[0], end: span[0] },
+        value: conv(val, span, depth + 1),
+      }));
+      return { t: 'map', items, start: span[0], end: span[1] };
+    }
+    const value = v === null || v === undefined ? null : typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : String(v instanceof Date ? v.toISOString() : v);
+    return { t: 'scalar', value, start: at[0], end: at[1] };
+  };
+  const warning = {
+    message: 'This file is not strict YAML 1.2 (Kubernetes accepts it, the yaml package does not); jump-to-source points at the enclosing block.',
+    start: 0,
+    end: 0,
+  };
+  return values.map((v, i) => ({
+    contents: v === null || v === undefined ? null : conv(v, [0, text.length], 0),
+    errors: [],
+    warnings: i === 0 ? [warning] : [],
+  }));
 }
 
 function convertYamlNode(doc: Document, root: unknown): FNode | null {

@@ -415,3 +415,26 @@ test('generated workflows have exactly the requested node count and parse cleanl
   assert.equal(g.nodes.filter((n) => n.kind === 'group').length, 4);
   assert.equal(g.nodes.filter((n) => n.kind === 'spark').length > 0, true);
 });
+
+test('YAML that Kubernetes accepts but strict YAML 1.2 does not still renders, with a warning', () => {
+  // The closing line of the multi-line quoted string is under-indented (as in several upstream
+  // Argo examples); go-yaml and js-yaml accept it, the yaml package does not.
+  const text = `apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {name: lenient}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    container:
+      image: alpine
+      args: ["
+        echo hello
+      "]
+`;
+  const r = parsePipeline(text, { fileName: 'lenient.yaml' });
+  const g = single(r);
+  assert.deepEqual(nodeIds(g), ['main']);
+  assert.deepEqual(codes(r), ['warning:yaml-warning']);
+  assert.equal(node(g, 'main').range!.startLine, 6, 'ranges come from the enclosing mapping');
+});
