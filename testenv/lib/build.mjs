@@ -110,8 +110,9 @@ function components(versions, repoRoot, root) {
       compile: async (ctx, out) => {
         const x = (k, v) => `-X k8s.io/component-base/version.${k}=${v}`;
         const ldflags = ['-s', '-w', x('gitVersion', k8s), x('gitMajor', major), x('gitMinor', minor), x('gitTreeState', 'clean')].join(' ');
-        await run('go', ['build', ...goFlags, '-ldflags', ldflags, '-o', out + '/', ...kubeMains], { cwd: kubeModule, logStream: ctx.logStream });
-        await run('go', ['build', ...goFlags, '-ldflags', '-s -w', '-o', join(out, 'etcd'), 'go.etcd.io/etcd/server/v3'], { cwd: kubeModule, logStream: ctx.logStream });
+        // One invocation for all four programs: the go command schedules their packages and links together.
+        await run('go', ['build', ...goFlags, '-ldflags', ldflags, '-o', out + '/', ...kubeMains, 'go.etcd.io/etcd/server/v3'], { cwd: kubeModule, logStream: ctx.logStream });
+        renameSync(join(out, 'v3'), join(out, 'etcd')); // the etcd main package's folder is named v3
       },
     },
     {

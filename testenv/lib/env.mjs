@@ -108,7 +108,7 @@ export function componentsFor(bins) {
         `--kubeconfig=${p.componentKubeconfig}`, `--authentication-kubeconfig=${p.componentKubeconfig}`, `--authorization-kubeconfig=${p.componentKubeconfig}`,
         '--bind-address=127.0.0.1', `--secure-port=${port.controllerManager}`, `--cert-dir=${join(p.dir, 'controller-manager-certs')}`,
         '--leader-elect=false', `--service-account-private-key-file=${join(p.pki, 'sa.key')}`, `--root-ca-file=${join(p.pki, 'ca.crt')}`,
-        '--use-service-account-credentials=false', '--controllers=*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-route',
+        '--use-service-account-credentials=false', '--controllers=*',
         '--concurrent-gc-syncs=5', '-v=1',
       ],
       healthy: async () => (await get(`https://127.0.0.1:${port.controllerManager}/healthz`, { rejectUnauthorized: false })).status === 200,
@@ -243,14 +243,47 @@ async function clientsFor(cluster) {
   const k8s = await import('@kubernetes/client-node');
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(paths(cluster).componentKubeconfig);
-  return { k8s, kc, objects: k8s.KubernetesObjectApi.makeApiClient(kc) };
+  return { k8s, kc, objects: { cluster } };
 }
 
-/** Server-side apply of a list of objects (so a second `up` converges instead of failing). */
+// Where each kind we create lives in the API (plural, cluster-scoped or not).
+const RESOURCES = {
+  CustomResourceDefinition: { base: '/apis/apiextensions.k8s.io/v1', plural: 'customresourcedefinitions' },
+  Namespace: { base: '/api/v1', plural: 'namespaces' },
+  Node: { base: '/api/v1', plural: 'nodes' },
+  ConfigMap: { base: '/api/v1', plural: 'configmaps', namespaced: true },
+  Role: { base: '/apis/rbac.authorization.k8s.io/v1', plural: 'roles', namespaced: true },
+  RoleBinding: { base: '/apis/rbac.authorization.k8s.io/v1', plural: 'rolebindings', namespaced: true },
+};
+
+/**
+ * Server-side apply of a list of objects (so a second `up` converges instead of failing). Sent as raw
+ * JSON: client-node's KubernetesObjectApi re-serialises objects through its typed models, which drops
+ * CRD schema keys such as x-kubernetes-int-or-string and x-kubernetes-preserve-unknown-fields.
+ */
 async function applyAll(objects, list) {
+  const cluster = objects.cluster;
   for (const obj of list) {
-    await objects.patch(obj, undefined, undefined, 'kindling-testenv', true, 'application/apply-patch+yaml');
+    const r = RESOURCES[obj.kind];
+    if (!r) throw new Error(`testenv cannot apply kind ${obj.kind}`);
+    const ns = r.namespaced ? `/namespaces/${obj.metadata.namespace}` : '';
+    const url = `https://127.0.0.1:${PORTS[cluster].apiserver}${r.base}${ns}/${r.plural}/${obj.metadata.name}?fieldManager=kindling-testenv&force=true`;
+    const res = await send(url, 'PATCH', JSON.stringify(obj), { 'Content-Type': 'application/apply-patch+yaml' }, adminTls(cluster));
+    if (res.status < 200 || res.status >= 300) throw new Error(`apply ${obj.kind} ${obj.metadata.name} on ${cluster}: HTTP ${res.status} ${res.body.slice(0, 2000)}`);
   }
+}
+
+function send(url, method, body, headers, tls) {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { method, headers: { ...headers, 'Content-Length': Buffer.byteLength(body) }, timeout: 30_000, ...tls }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`timeout: ${method} ${url}`)));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 async function waitCrdsEstablished(k8s, kc, names) {
