@@ -63,8 +63,22 @@ function parseInner(text: string, options: ParseOptions, diags: Diagnostics): Pi
     return graphs;
   }
   const lines = new LineIndex(text);
-  const { docs } = loadDocuments(text);
+  const { docs, fast } = loadDocuments(text);
   const view = new YamlView(lines, options.fileName);
+  // A .json file is held to JSON: YAML would quietly accept trailing commas, comments and single
+  // quotes that SageMaker then rejects. Report JSON's own error; still draw what YAML could read.
+  let jsonError = false;
+  if (/\.json$/i.test(options.fileName ?? '') && !fast) {
+    try {
+      JSON.parse(text);
+    } catch (err) {
+      jsonError = true;
+      const message = err instanceof Error ? err.message : String(err);
+      const m = /position (\d+)/.exec(message);
+      const at = m ? Number(m[1]) : 0;
+      diags.add('error', 'json-syntax', `Not valid JSON: ${message}`, lines.range(at, Math.min(text.length, at + 1)));
+    }
+  }
   // Templates defined in this very file resolve templateRefs in it, even if the host did not
   // index the file yet (a new, unsaved WorkflowTemplate next to its Workflow).
   let index = options.templates;
@@ -86,7 +100,7 @@ function parseInner(text: string, options: ParseOptions, diags: Diagnostics): Pi
   let sawOther = 0;
   let sawAny = 0;
   for (const doc of docs) {
-    for (const err of doc.errors) diags.add('error', 'yaml-syntax', err.message, lines.range(err.start, Math.max(err.end, err.start)));
+    if (!jsonError) for (const err of doc.errors) diags.add('error', 'yaml-syntax', err.message, lines.range(err.start, Math.max(err.end, err.start)));
     for (const warn of doc.warnings) diags.add('warning', 'yaml-warning', warn.message, lines.range(warn.start, Math.max(warn.end, warn.start)));
     const root = doc.contents;
     if (root === null || root === undefined || view.isNull(root)) continue;

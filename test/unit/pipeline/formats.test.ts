@@ -204,3 +204,13 @@ spec:
   assert.equal(detail(g, 'driver', 'schedule'), '@daily');
   assert.equal(node(g, 'executors').label, 'executors ×3');
 });
+
+test('a .json file is held to JSON: trailing commas are a json-syntax error, with a best-effort graph', () => {
+  const text = '{\n  "Steps": [\n    {"Name": "A", "Type": "Processing", "Arguments": {}},\n  ]\n}\n';
+  const r = parsePipeline(text, { fileName: 'p.json' });
+  assert.deepEqual(codes(r), ['error:json-syntax']);
+  assert.ok(r.diagnostics[0].range);
+  assert.deepEqual(nodeIds(single(r)), ['A']);
+  // The same text named .yaml is valid YAML (flow collections allow the trailing comma).
+  assert.deepEqual(parsePipeline(text, { fileName: 'p.yaml' }).diagnostics, []);
+});
