@@ -7,7 +7,8 @@ const out = `kindling-${version}.vsix`;
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 execFileSync(process.execPath, ['scripts/build.mjs', '--production'], { stdio: 'inherit' });
 // --no-dependencies: everything that runs is bundled in dist/; node_modules never ships.
-execFileSync(npx, ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out], { stdio: 'inherit' });
+// --no-rewrite-relative-links: the project has no public repository URL to rewrite README links to.
+execFileSync(npx, ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--out', out], { stdio: 'inherit' });
 const size = statSync(out).size;
 console.log(`[kindling] ${out}: ${(size / 1024).toFixed(0)} KiB`);
 if (size > 3 * 1024 * 1024) {
