@@ -304,7 +304,7 @@ export class DagApp {
     root.dataset.nodeCount = String(graph.nodes.length);
     root.dataset.visibleCount = String(this.scene.count);
     root.dataset.layoutMs = layoutMs.toFixed(1);
-    this.post({ type: 'rendered', payload: { reason, nodes: this.scene.count, layoutMs, paintMs, totalMs: performance.now() - started } });
+    this.reportAfterFrame(reason, this.scene.count, layoutMs, paintMs, started);
     // The screen-reader list is not needed for the first paint; build it right after.
     const scene = this.scene;
     setTimeout(() => {
@@ -342,8 +342,17 @@ export class DagApp {
     this.renderMinimap();
     const paintStart = performance.now();
     this.paint();
-    const now = performance.now();
-    this.post({ type: 'rendered', payload: { reason: 'status', nodes: scene.count, layoutMs: 0, paintMs: now - paintStart, totalMs: now - received } });
+    this.reportAfterFrame('status', scene.count, 0, performance.now() - paintStart, received);
+  }
+
+  /**
+   * Reports a render once its frame is out: canvas 2D only records drawing commands, rasterizing
+   * happens when the frame is produced, so "painted" is after the next animation frame.
+   */
+  private reportAfterFrame(reason: RenderReason, nodes: number, layoutMs: number, paintMs: number, started: number): void {
+    requestAnimationFrame(() =>
+      setTimeout(() => this.post({ type: 'rendered', payload: { reason, nodes, layoutMs, paintMs, totalMs: performance.now() - started } }), 0),
+    );
   }
 
   // ─── painting ───────────────────────────────────────────────────────────────────────────────
@@ -698,7 +707,12 @@ export class DagApp {
     if (node.details.length) rows.push(dl);
     card.replaceChildren(...rows);
     card.hidden = false;
-    // Keep the card inside the stage.
+    this.placeCard(sx, sy);
+  }
+
+  /** Next to the pointer, kept inside the stage. */
+  private placeCard(sx: number, sy: number): void {
+    const card = this.e.card;
     const w = card.offsetWidth;
     const h = card.offsetHeight;
     card.style.left = `${Math.max(4, Math.min(sx + 14, this.viewW - w - 4))}px`;
@@ -877,9 +891,11 @@ export class DagApp {
 
   private hoverAt(sx: number, sy: number): void {
     const v = this.nodeAt(sx, sy);
+    const same = v === this.hovered && v >= 0 && !this.e.card.hidden;
     this.setHovered(v);
     this.e.canvas.style.cursor = v >= 0 ? 'pointer' : 'grab';
-    this.showCard(v, sx, sy);
+    if (same) this.placeCard(sx, sy); // same node: only follow the pointer, no DOM rebuild
+    else this.showCard(v, sx, sy);
   }
 
   private clickAt(sx: number, sy: number): void {

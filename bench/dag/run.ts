@@ -7,11 +7,12 @@
  * - layoutMs: in the page, graph message received → projection + layout done (worker round trip)
  * - parseLayoutMs = parseMs + layoutMs
  * - firstPaintMs = parseMs + encodeMs (building the host message; JSON text above 2,000 nodes)
- *   + (message posted → first frame painted, measured in the page: structured clone, JSON.parse,
- *   projection, layout, scene build, canvas paint)
+ *   + (message posted → the frame with the graph is out, measured in the page: structured clone,
+ *   JSON.parse, projection, layout, scene build, canvas paint, next animation frame)
  * - panFps / zoomFps: requestAnimationFrame frames per second over a scripted 2 s pan / zoom at
  *   the initial view; panFpsFitAll: the same pan with the whole graph in view
- * - statusPaintMs: a status snapshot touching every node posted → repainted (no layout)
+ * - statusPaintMs: a status snapshot touching every node posted → the repainted frame is out
+ *   (no layout)
  * Writes bench-results/dag.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';

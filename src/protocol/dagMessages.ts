@@ -31,7 +31,8 @@ export interface WebviewToHost {
   error: { message: string };
   /**
    * Timing the webview measured, for benchmarks and diagnostics. `layoutMs` is projection + layout
-   * (worker round trip included); `paintMs` the canvas paint; `totalMs` message received → painted.
+   * (worker round trip included); `paintMs` recording the canvas drawing; `totalMs` message
+   * received → the frame after the paint is out (sent after requestAnimationFrame + a task).
    */
   rendered: { reason: RenderReason; nodes: number; layoutMs: number; paintMs: number; totalMs: number };
   /** Ask the host to show diagnostics (e.g. from the panel's problem banner). */
