@@ -173,12 +173,13 @@ export function layeredLayout(input: LayoutInput): LayoutOutput {
   initialOrder(total, vRank, layerStart, layer, pos, down);
 
   const key = new Float64Array(total);
+  const sortScratch = new SortScratch(maxLayerSize(rankCount, layerStart));
   for (let sweep = 0; sweep < opts.orderSweeps; sweep++) {
     const downward = sweep % 2 === 0;
     if (downward) {
-      for (let r = 1; r < rankCount; r++) reorderLayer(layer, layerStart[r], layerStart[r + 1], up, pos, key);
+      for (let r = 1; r < rankCount; r++) reorderLayer(layer, layerStart[r], layerStart[r + 1], up, pos, key, sortScratch);
     } else {
-      for (let r = rankCount - 2; r >= 0; r--) reorderLayer(layer, layerStart[r], layerStart[r + 1], down, pos, key);
+      for (let r = rankCount - 2; r >= 0; r--) reorderLayer(layer, layerStart[r], layerStart[r + 1], down, pos, key, sortScratch);
     }
   }
 
@@ -420,14 +421,64 @@ function initialOrder(total: number, vRank: Int32Array, layerStart: Int32Array, 
   }
 }
 
-/** Sorts one layer by the barycenter of its neighbours in the adjacent (already fixed) layer. */
-function reorderLayer(layer: Int32Array, begin: number, end: number, adj: Csr, pos: Float64Array, key: Float64Array): void {
+/** Largest layer the packed sort key supports (positions must fit in 18 bits). */
+const maxPackedLayer = 1 << 18;
+
+/**
+ * Sorts one layer by the barycenter of its neighbours in the adjacent (already fixed) layer.
+ * The sort key packs (barycenter in 1/1024 steps, old position) into one float64, so a native
+ * numeric typed-array sort does the work (several times faster than a comparator), ties keep their
+ * old order (deterministic), and the old position recovers the node.
+ */
+function reorderLayer(layer: Int32Array, begin: number, end: number, adj: Csr, pos: Float64Array, key: Float64Array, scratch: SortScratch): void {
+  const size = end - begin;
+  if (size < 2) return;
+  if (size >= maxPackedLayer) {
+    reorderLayerSlow(layer, begin, end, adj, pos, key);
+    return;
+  }
+  const keys = scratch.keys.subarray(0, size);
+  const old = scratch.old.subarray(0, size);
+  for (let i = 0; i < size; i++) {
+    const v = layer[begin + i];
+    old[i] = v;
+    const a = adj.start[v];
+    const b = adj.start[v + 1];
+    let bary: number;
+    if (a === b) {
+      bary = pos[v]; // no neighbours: keep its place
+    } else {
+      let sum = 0;
+      for (let j = a; j < b; j++) sum += pos[adj.idx[j]];
+      bary = sum / (b - a);
+    }
+    keys[i] = Math.round(bary * 1024) * maxPackedLayer + pos[v];
+  }
+  keys.sort();
+  for (let i = 0; i < size; i++) {
+    const v = old[keys[i] % maxPackedLayer];
+    layer[begin + i] = v;
+    pos[v] = i;
+  }
+}
+
+class SortScratch {
+  readonly keys: Float64Array;
+  readonly old: Int32Array;
+  constructor(size: number) {
+    this.keys = new Float64Array(Math.min(size, maxPackedLayer));
+    this.old = new Int32Array(Math.min(size, maxPackedLayer));
+  }
+}
+
+/** Comparator sort for gigantic layers (beyond the packed key's range). */
+function reorderLayerSlow(layer: Int32Array, begin: number, end: number, adj: Csr, pos: Float64Array, key: Float64Array): void {
   for (let i = begin; i < end; i++) {
     const v = layer[i];
     const a = adj.start[v];
     const b = adj.start[v + 1];
     if (a === b) {
-      key[v] = pos[v]; // no neighbours: keep its place
+      key[v] = pos[v];
       continue;
     }
     let sum = 0;
@@ -435,7 +486,6 @@ function reorderLayer(layer: Int32Array, begin: number, end: number, adj: Csr, p
     key[v] = sum / (b - a);
   }
   const slice = Array.from(layer.subarray(begin, end));
-  // Stable sort with the old position as tie-break: deterministic across engines.
   slice.sort((p, q) => key[p] - key[q] || pos[p] - pos[q]);
   for (let i = 0; i < slice.length; i++) {
     layer[begin + i] = slice[i];
