@@ -2,13 +2,9 @@
  * Server-side apply of many objects, in dependency order: CRDs first, then (once the API server
  * serves them — condition Established) the custom resources that use them.
  */
-import {
-  ApiextensionsV1Api,
-  KubernetesObjectApi,
-  PatchStrategy,
-  type KubeConfig,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+import { ApiextensionsV1Api, type KubeConfig } from '@kubernetes/client-node';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { applyRank, objectRef, sortForApply, type KubeObject } from '../../core/cluster/objects';
 
 export const FIELD_MANAGER = 'kindling';
@@ -43,7 +39,7 @@ export function apiErrorCode(error: unknown): number | undefined {
 }
 
 export async function applyObjects(kc: KubeConfig, objects: readonly KubeObject[], opts: ApplyOptions = {}): Promise<void> {
-  const client = KubernetesObjectApi.makeApiClient(kc);
+  const discovery = new Discovery(kc);
   const sorted = sortForApply(objects);
   const crdNames: string[] = [];
   let crdsWaited = false;
@@ -54,14 +50,82 @@ export async function applyObjects(kc: KubeConfig, objects: readonly KubeObject[
       crdsWaited = true;
     }
     try {
-      // force: Kindling owns these objects; a re-run after a half-finished create must win.
-      await client.patch(obj as KubernetesObject, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+      await serverSideApply(kc, discovery, obj);
     } catch (error) {
       throw new Error(`Applying ${objectRef(obj)} failed: ${apiErrorMessage(error)}`);
     }
     if (obj.kind === 'CustomResourceDefinition') crdNames.push(obj.metadata.name);
     opts.onApplied?.(objectRef(obj));
   }
+}
+
+/** A raw request to the API server with the kubeconfig's credentials; returns status and body text. */
+async function rawRequest(kc: KubeConfig, method: string, apiPath: string, body?: string, contentType?: string): Promise<{ status: number; text: string }> {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error('the kubeconfig has no current cluster');
+  const url = new URL(cluster.server.replace(/\/$/, '') + apiPath);
+  const headers: Record<string, string | number> = { Accept: 'application/json' };
+  if (body !== undefined) {
+    headers['Content-Type'] = contentType ?? 'application/json';
+    headers['Content-Length'] = Buffer.byteLength(body);
+  }
+  const options: https.RequestOptions = { method, headers };
+  await kc.applyToHTTPSOptions(options);
+  return new Promise((resolve, reject) => {
+    const req = (url.protocol === 'https:' ? https : http).request(url, options, (res) => {
+      let data = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (data += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: data }));
+      res.on('error', reject);
+    });
+    req.setTimeout(60_000, () => req.destroy(new Error('the API server did not answer within 60 s')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+interface ApiResource {
+  name: string;
+  kind: string;
+  namespaced: boolean;
+}
+
+/** API discovery per group/version, cached, re-read on a miss (a CRD may have just been added). */
+class Discovery {
+  private readonly cache = new Map<string, ApiResource[]>();
+  constructor(private readonly kc: KubeConfig) {}
+
+  async resource(apiVersion: string, kind: string): Promise<ApiResource | undefined> {
+    const hit = this.cache.get(apiVersion)?.find((r) => r.kind === kind && !r.name.includes('/'));
+    if (hit) return hit;
+    const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    const { status, text } = await rawRequest(this.kc, 'GET', base);
+    if (status === 404) return undefined;
+    if (status !== 200) throw Object.assign(new Error(`discovery of ${apiVersion}: HTTP ${status}`), { code: status, body: text });
+    const list = (JSON.parse(text) as { resources?: ApiResource[] }).resources ?? [];
+    this.cache.set(apiVersion, list);
+    return list.find((r) => r.kind === kind && !r.name.includes('/'));
+  }
+}
+
+/**
+ * One server-side apply request. Sent as raw JSON rather than through client-node's typed
+ * serializer: that serializer maps objects through its generated models and silently drops keys it
+ * does not model in wire form, such as `x-kubernetes-int-or-string` and
+ * `x-kubernetes-preserve-unknown-fields` in CRD schemas (seen on the Spark operator CRDs: the API
+ * server then rejects the CRD). Apply must send exactly the manifest.
+ */
+async function serverSideApply(kc: KubeConfig, discovery: Discovery, obj: KubeObject): Promise<void> {
+  const resource = await discovery.resource(obj.apiVersion, obj.kind);
+  if (!resource) throw new Error(`the API server does not serve ${obj.apiVersion} ${obj.kind}`);
+  const namespace = resource.namespaced ? obj.metadata.namespace || 'default' : undefined;
+  const base = obj.apiVersion.includes('/') ? `/apis/${obj.apiVersion}` : `/api/${obj.apiVersion}`;
+  // force: Kindling owns these objects; a re-run after a half-finished create must win.
+  const query = new URLSearchParams({ fieldManager: FIELD_MANAGER, force: 'true' }).toString();
+  const apiPath = `${base}${namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''}/${resource.name}/${encodeURIComponent(obj.metadata.name)}?${query}`;
+  const { status, text } = await rawRequest(kc, 'PATCH', apiPath, JSON.stringify(obj), 'application/apply-patch+yaml');
+  if (status < 200 || status >= 300) throw Object.assign(new Error(`HTTP ${status}`), { code: status, body: text });
 }
 
 export interface WaitOptions {

@@ -53,6 +53,12 @@ async function rememberClusterScoped(plan: AddonPlan): Promise<void> {
   const rbac = local.kc.makeApiClient(RbacAuthorizationV1Api);
   const scheduling = local.kc.makeApiClient(SchedulingV1Api);
   const objects = plan.steps.flatMap((s) => (s.kind === 'apply' ? s.objects : [])).filter((o) => isClusterScoped(o.kind) && ['ClusterRole', 'ClusterRoleBinding', 'PriorityClass'].includes(o.kind));
+  const core = local.kc.makeApiClient(CoreV1Api);
+  const registryCmExisted = await core.readNamespacedConfigMap({ name: 'local-registry-hosting', namespace: 'kube-public' }).then(
+    () => true,
+    () => false,
+  );
+  if (!registryCmExisted) cleanups.push(async () => void (await core.deleteNamespacedConfigMap({ name: 'local-registry-hosting', namespace: 'kube-public' })));
   for (const o of objects) {
     const name = o.metadata.name;
     const read = o.kind === 'ClusterRole' ? () => rbac.readClusterRole({ name }) : o.kind === 'ClusterRoleBinding' ? () => rbac.readClusterRoleBinding({ name }) : () => scheduling.readPriorityClass({ name });
