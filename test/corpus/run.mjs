@@ -5,14 +5,15 @@
 // Inputs are prepared here (tools cached under ~/.cache/kindling/…) and handed to the tests through
 // environment variables; then every test/corpus/**/*.test.ts runs with node's test runner.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findTests, runNodeTests } from '../../scripts/lib/nodeTest.mjs';
 
-// The Argo version Kindling installs. testenv/ pins it for the cluster; keep the two in step
-// (KINDLING_ARGO_VERSION overrides, e.g. to try a newer patch).
-const ARGO_VERSION = process.env.KINDLING_ARGO_VERSION ?? 'v3.6.10';
+// The Argo version Kindling installs, from the one pin file the test cluster and the add-on plan
+// also read (KINDLING_ARGO_VERSION overrides, e.g. to try a newer patch).
+const pinned = JSON.parse(readFileSync(new URL('../../testenv/versions.json', import.meta.url), 'utf8'));
+const ARGO_VERSION = process.env.KINDLING_ARGO_VERSION ?? pinned.argoWorkflows;
 const KFP_VERSION = process.env.KINDLING_KFP_VERSION ?? '2.17.0';
 const SAGEMAKER_VERSION = process.env.KINDLING_SAGEMAKER_VERSION ?? '2.257.7';
 const cacheRoot = join(homedir(), '.cache', 'kindling');
