@@ -304,12 +304,11 @@ export class DagApp {
     root.dataset.nodeCount = String(graph.nodes.length);
     root.dataset.visibleCount = String(this.scene.count);
     root.dataset.layoutMs = layoutMs.toFixed(1);
-    this.reportAfterFrame(reason, this.scene.count, layoutMs, paintMs, started);
-    // The screen-reader list is not needed for the first paint; build it right after.
+    // The screen-reader list is not needed for the first frame; build it once the frame is out.
     const scene = this.scene;
-    setTimeout(() => {
+    this.reportAfterFrame(reason, this.scene.count, layoutMs, paintMs, started, () => {
       if (scene === this.scene) this.fillNodeList(scene);
-    }, 0);
+    });
   }
 
   /**
@@ -349,9 +348,12 @@ export class DagApp {
    * Reports a render once its frame is out: canvas 2D only records drawing commands, rasterizing
    * happens when the frame is produced, so "painted" is after the next animation frame.
    */
-  private reportAfterFrame(reason: RenderReason, nodes: number, layoutMs: number, paintMs: number, started: number): void {
+  private reportAfterFrame(reason: RenderReason, nodes: number, layoutMs: number, paintMs: number, started: number, then?: () => void): void {
     requestAnimationFrame(() =>
-      setTimeout(() => this.post({ type: 'rendered', payload: { reason, nodes, layoutMs, paintMs, totalMs: performance.now() - started } }), 0),
+      setTimeout(() => {
+        this.post({ type: 'rendered', payload: { reason, nodes, layoutMs, paintMs, totalMs: performance.now() - started } });
+        then?.();
+      }, 0),
     );
   }
 
