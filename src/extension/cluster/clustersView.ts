@@ -84,9 +84,11 @@ export class ClustersView implements vscode.TreeDataProvider<Node>, vscode.Dispo
     const roots: Node[] = [];
     const ours = contexts.find((c) => c.name === kindContext);
     if (ours) roots.push({ type: 'context', name: ours.name, server: ours.server, current: current === ours.name, kindling: true, state, registry });
-    else roots.push({ type: 'missing', clusterName: settings.clusterName, state });
+    else if (contexts.length || state === 'stopped' || state === 'partial') roots.push({ type: 'missing', clusterName: settings.clusterName, state });
+    // Nothing at all (no kubeconfig, no cluster): an empty tree lets the view's welcome content
+    // (Create Local Cluster / Run Doctor buttons) show instead.
     for (const c of contexts) if (c.name !== kindContext) roots.push({ type: 'context', name: c.name, server: c.server, current: c.name === current, kindling: false });
-    if (kubeconfigError && !contexts.length) roots.push({ type: 'info', label: 'No kubeconfig', description: settings.kubeconfigPath, icon: 'info', tooltip: kubeconfigError });
+    if (kubeconfigError) this.ctx.log.debug(`Clusters view: ${kubeconfigError}`);
 
     this.updateWatch(ours && state === 'running' ? { kubeconfigPath: settings.kubeconfigPath, context: kindContext } : undefined);
     this.roots = roots;

@@ -90,7 +90,7 @@ export async function createCluster(opts: ClusterOptions): Promise<CreateResult>
     const findings = diagnose(probes);
     const blocking = blockingFindings(findings);
     if (blocking.length) {
-      throw new ClusterStepError('doctor', blocking.map((f) => f.title).join('; '), blocking.map((f) => f.fix).join(' '), formatFindings(findings));
+      throw new ClusterStepError('doctor', `${blocking.map((f) => f.title).join('; ')}.`, blocking.map((f) => f.fix).join(' '), formatFindings(findings));
     }
     const existing = probes.existing.cluster;
     if (existing === 'partial') {
