@@ -205,6 +205,8 @@ export async function waitHealthy(c, timeoutMs) {
 /** Starts a component (ports checked first) and waits until it is healthy. */
 export async function startComponent(c, ctx, timeoutMs = 90_000) {
   for (const port of c.ports) {
+    // A process that was just killed can hold its port for a moment while the kernel tears it down.
+    for (let i = 0; i < 50 && !(await portFree(port)); i++) await sleep(200);
     if (!(await portFree(port))) {
       throw new Error(`port ${port} (needed by ${c.name}) is in use by a process testenv did not start. ` +
         `Find it with \`ss -ltnp 'sport = :${port}'\` and stop it, or stop the other test environment.`);
@@ -303,12 +305,12 @@ function workflowControllerConfig(versions) {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: { name: 'workflow-controller-configmap', namespace: 'argo' },
+    // The controller rejects unknown keys in data, so the version goes in an annotation.
+    metadata: { name: 'workflow-controller-configmap', namespace: 'argo', annotations: { 'kindling.dev/argo-workflows-version': versions.argoWorkflows } },
     data: {
       metricsConfig: `enabled: true\nport: ${PORTS.local.argoMetrics}\nsecure: false\n`,
       telemetryConfig: 'enabled: false\n',
       executor: `imagePullPolicy: IfNotPresent\n`,
-      kindlingArgoVersion: versions.argoWorkflows,
     },
   };
 }
