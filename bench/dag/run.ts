@@ -85,6 +85,8 @@ async function main(): Promise<void> {
         const e0 = performance.now();
         const message = graphMessage({ documentUri: `bench:/${n}/${i}`, fileName: `generated-${n}.yaml`, version: 1, result });
         encode.push(performance.now() - e0);
+        // Start from an idle panel: the previous run's deferred work (bitmap prerender, list) is done.
+        await page.waitForTimeout(400);
         const r = await sendAndWait(page, message, 'graph');
         inPage.push(r.ms);
         layout.push(Number(r.payload.layoutMs));
@@ -103,6 +105,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < runs; i++) {
         const statuses: Record<string, NodeStatus> = {};
         graph.nodes.forEach((node, k) => (statuses[node.statusKey ?? node.id] = phases[(k + i) % phases.length]));
+        await page.waitForTimeout(400);
         const r = await sendAndWait(page, { type: 'status', payload: { runId: `bench/${i}`, statuses, phase: 'running' } }, 'status');
         status.push(r.ms);
       }
