@@ -231,6 +231,24 @@ test('a failing run shows Failed with the reason', async (t) => {
   assert.match(final.status.message ?? '', /exit code 1/);
 });
 
+test('a failing Spark driver shows Failed with the operator\'s reason', async (t) => {
+  const { config } = await setup(t, 'run-spark-fail');
+  const manifests = await prepareComponent({
+    filePath: path.join(root, 'examples/train_spark.py'),
+    workspaceRoot: root,
+    config,
+    delivery: { mode: 'hostPath', nodeWorkspacePath: NODE_WORKSPACE_PATH },
+    kindlingVersion: '0.1.0-test',
+    podAnnotations: { [FAIL_ANNOTATION]: 'true' },
+  });
+  const run = await startComponent(local.kc, manifests, { invokedAt: Date.now() });
+  t.after(() => run.watch.stop());
+  const final = await Promise.race([run.watch.done, timeout(180_000, 'the SparkApplication to fail')]);
+  assert.equal(final.status.phase, 'Failed', JSON.stringify(final.status));
+  assert.equal(final.status.raw, 'FAILED');
+  assert.ok((final.status.message ?? '').length > 0, 'a reason is given');
+});
+
 test('cancel terminates a running Workflow', async (t) => {
   const { config } = await setup(t, 'run-cancel');
   const manifests = await prepareComponent({
