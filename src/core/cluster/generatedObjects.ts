@@ -99,7 +99,9 @@ export const RUNNER_SERVICE_ACCOUNT = 'kindling-runner';
 
 /**
  * The namespace components run in and the identity they run as: Argo's executor needs to write
- * WorkflowTaskResults; a Spark driver creates executor pods, services and config maps.
+ * WorkflowTaskResults; a Spark driver creates executor pods, services and config maps. Same names
+ * and (a superset of) the rules of src/kube/runs/identity.ts, which creates them on first run: Create
+ * applies with force, and the Role's rules list is replaced whole, so it must not lose any.
  */
 export function buildRunnerObjects(namespace: string): KubeObject[] {
   const labels = { 'app.kubernetes.io/managed-by': 'kindling' };
@@ -112,6 +114,8 @@ export function buildRunnerObjects(namespace: string): KubeObject[] {
       metadata: { name: RUNNER_SERVICE_ACCOUNT, namespace, labels },
       rules: [
         { apiGroups: ['argoproj.io'], resources: ['workflowtaskresults'], verbs: ['create', 'patch'] },
+        // Argo `resource` steps that create SparkApplications run as this account too.
+        { apiGroups: ['sparkoperator.k8s.io'], resources: ['sparkapplications'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
         { apiGroups: [''], resources: ['pods', 'services', 'configmaps', 'persistentvolumeclaims'], verbs: [...ALL_WRITE, 'deletecollection'] },
         { apiGroups: [''], resources: ['pods/log'], verbs: ['get', 'list', 'watch'] },
       ],

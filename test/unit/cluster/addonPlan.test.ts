@@ -136,3 +136,15 @@ test('setNamespace does not touch cluster-scoped kinds or non-ServiceAccount sub
   assert.equal(role.metadata.namespace, undefined);
   assert.deepEqual(crb.subjects, [{ kind: 'User', name: 'alice' }, { kind: 'ServiceAccount', name: 'sa', namespace: 'ns1' }]);
 });
+
+test('the runner Role grants at least what Run as Component creates it with (src/kube/runs/identity.ts)', async () => {
+  const { RUNNER_ROLE } = await import('../../../src/kube/runs/identity');
+  const plan = buildAddonPlan({ manifests: fakeManifests(), registryPort: 5001 });
+  const role = applied(plan.steps).find((o) => o.kind === 'Role' && o.metadata.namespace === 'kindling');
+  assert.equal(role?.metadata.name, RUNNER_ROLE);
+  const rules = role?.rules as Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>;
+  const allows = (group: string, resource: string, verb: string) => rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb));
+  for (const [g, r, v] of [['argoproj.io', 'workflowtaskresults', 'patch'], ['sparkoperator.k8s.io', 'sparkapplications', 'create'], ['', 'pods', 'deletecollection'], ['', 'pods/log', 'get']]) {
+    assert.ok(allows(g, r, v), `${g}/${r} ${v}`);
+  }
+});
