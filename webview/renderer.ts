@@ -243,6 +243,20 @@ function drawFull(ctx: CanvasRenderingContext2D, scene: Scene, t: ViewTransform,
     const left = l.x[v] - l.widths[v] / 2;
     ctx.fillText(fitText(ctx, scene.subtitles[v], l.widths[v] - textX - 8), left + textX, l.y[v] + 9);
   }
+  // Search filter: nodes that do not match fade under a veil of background colour, text included.
+  ctx.beginPath();
+  let anyDimmed = false;
+  for (const v of visible) {
+    if (!(scene.flags[v] & NodeFlag.Dimmed)) continue;
+    anyDimmed = true;
+    ctx.rect(l.x[v] - l.widths[v] / 2 - 1, l.y[v] - l.heights[v] / 2 - 1, l.widths[v] + 8, l.heights[v] + 8);
+  }
+  if (anyDimmed) {
+    ctx.globalAlpha = 0.6;
+    ctx.fillStyle = theme.background;
+    ctx.fill();
+    ctx.globalAlpha = 1;
+  }
 }
 
 /** Shortens text with an ellipsis to fit maxW (binary search over the length). */

@@ -51,12 +51,11 @@ export function buildScene(graph: PipelineGraph, projection: ProjectedGraph, lay
   for (let v = 0; v < count; v++) {
     const gi = projection.visible[v];
     const node = graph.nodes[gi];
-    const hidden = projection.hiddenCount[v];
     labels[v] = node.label || node.id;
     const isGroup = node.kind === 'group' || projection.memberCount[gi] > 0;
     group[v] = isGroup ? 1 : 0;
     subtitles[v] = isGroup
-      ? `${node.groupKind ?? 'group'} · ${projection.memberCount[gi]} ${projection.memberCount[gi] === 1 ? 'step' : 'steps'}${hidden ? ' (collapsed)' : ''}`
+      ? `${node.groupKind ?? 'group'} · ${projection.memberCount[gi]} ${projection.memberCount[gi] === 1 ? 'step' : 'steps'}`
       : (node.subtitle ?? node.kind);
     kind[v] = kindIndex.get(node.kind) ?? 0;
   }
