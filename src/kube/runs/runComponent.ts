@@ -96,6 +96,8 @@ export interface PrepareInput {
 }
 
 export async function prepareComponent(input: PrepareInput): Promise<ComponentManifests> {
+  // git runs three processes: start it alongside the read, it is most of this function's time.
+  const gitPromise = gitInfo(input.filePath);
   const content = await readFile(input.filePath, 'utf8');
   const fileName = path.basename(input.filePath);
   const kind = input.kind ?? detectComponentKind(fileName, content);
@@ -103,7 +105,7 @@ export async function prepareComponent(input: PrepareInput): Promise<ComponentMa
   let relativePath = path.relative(input.workspaceRoot, input.filePath).split(path.sep).join('/');
   // Outside the workspace (e.g. a loose file): it can only travel in a ConfigMap, under its own name.
   if (relativePath.startsWith('..') || path.isAbsolute(relativePath)) relativePath = fileName;
-  const git = await gitInfo(input.filePath);
+  const git = await gitPromise;
   return buildComponent({
     kind,
     relativePath,
