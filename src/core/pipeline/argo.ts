@@ -430,7 +430,7 @@ class ArgoExpander {
       }
       const p = this.placeCall(src, task, name, this.idFor(parent, name), parent, `${statusPrefix}.${name}`, stack);
       if (!p) return;
-      placed.set(name, { ...p, task });
+      placed.set(name, { id: p.id, when: p.when, task });
     }
     for (const [name, p] of placed) {
       const task = p.task;
@@ -465,6 +465,8 @@ class ArgoExpander {
         }
       }
       const depNames: string[] = [];
+      // Same for every incoming edge of this task: computed once.
+      const whenLabel = p.when ? `when ${brief(p.when, 80)}` : undefined;
       for (const [from, { refs, at }] of incoming) {
         const source = placed.get(from);
         if (!source) {
@@ -472,7 +474,8 @@ class ArgoExpander {
           continue;
         }
         depNames.push(from);
-        const label = [dependsLabel(refs), p.when ? `when ${brief(p.when, 80)}` : undefined].filter(Boolean).join(' · ');
+        const refsLabel = dependsLabel(refs);
+        const label = refsLabel ? (whenLabel ? `${refsLabel} · ${whenLabel}` : refsLabel) : whenLabel;
         this.b.addEdge({ from: source.id, to: p.id, kind: 'depends', label: label || undefined });
       }
       deps.set(name, depNames);

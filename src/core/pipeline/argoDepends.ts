@@ -120,6 +120,8 @@ export function parseDepends(expr: string): DependsParse {
 
 /** Edge label for all references to one task: undefined when every reference is the default. */
 export function dependsLabel(refs: DependsRef[]): string | undefined {
+  // The common case (one plain dependency) without building the parts list.
+  if (refs.length === 1 && !refs[0].negated && (refs[0].result === undefined || refs[0].result === 'Succeeded')) return undefined;
   const parts: string[] = [];
   for (const r of refs) {
     const isDefault = !r.negated && (r.result === undefined || r.result === 'Succeeded');

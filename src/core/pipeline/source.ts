@@ -8,6 +8,7 @@ import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document } fro
 import { fastParseAll, fastParseJson, type FMap, type FNode, type FPair, type FScalar, type FSeq } from './fastYaml';
 import type {
   DiagnosticSeverity,
+  EdgeKind,
   GroupKind,
   NodeDetail,
   NodeKind,
@@ -373,11 +374,26 @@ export interface NodeInit {
 /** Hard ceiling on nodes per graph: past it nested loops would only produce an unreadable wall. */
 export const MAX_NODES = 50_000;
 
+/** Small distinct codes (< 8) per edge kind, for GraphBuilder's numeric edge keys. */
+const EDGE_KIND_CODE: Record<EdgeKind, number> = {
+  depends: 0,
+  data: 1,
+  'condition-true': 2,
+  'condition-false': 3,
+  exit: 4,
+  sequence: 5,
+};
+
 export class GraphBuilder {
   readonly nodes: PipelineNode[] = [];
   readonly edges: PipelineEdge[] = [];
-  private readonly ids = new Set<string>();
-  private readonly edgeKeys = new Set<string>();
+  /** Node id → position in `nodes`; edges are de-duplicated on these numbers. */
+  private readonly ids = new Map<string, number>();
+  /**
+   * (from, to, kind) packed into one number: at 10k nodes a string key per edge cost more than
+   * the rest of addEdge (building and hashing a fresh concatenation each time).
+   */
+  private readonly edgeKeys = new Set<number>();
   truncated = false;
 
   constructor(private readonly maxNodes = MAX_NODES) {}
@@ -402,7 +418,7 @@ export class GraphBuilder {
       while (this.ids.has(`${init.id}#${i}`)) i++;
       id = `${init.id}#${i}`;
     }
-    this.ids.add(id);
+    this.ids.set(id, this.nodes.length);
     const node: PipelineNode = { id, label: init.label, kind: init.kind, details: init.details ?? [] };
     if (init.groupKind) node.groupKind = init.groupKind;
     if (init.parent) node.parent = init.parent;
@@ -415,8 +431,11 @@ export class GraphBuilder {
   }
 
   addEdge(edge: PipelineEdge): void {
-    if (!this.ids.has(edge.from) || !this.ids.has(edge.to) || edge.from === edge.to) return;
-    const key = `${edge.from}\u0000${edge.to}\u0000${edge.kind}`;
+    const from = this.ids.get(edge.from);
+    const to = this.ids.get(edge.to);
+    if (from === undefined || to === undefined || from === to) return;
+    // from < 2^21 and to < 2^26 keep the key below 2^53 (exact); MAX_NODES is far below both.
+    const key = (from * 67_108_864 + to) * 8 + EDGE_KIND_CODE[edge.kind];
     if (this.edgeKeys.has(key)) return;
     this.edgeKeys.add(key);
     const e: PipelineEdge = { from: edge.from, to: edge.to, kind: edge.kind };
@@ -430,6 +449,21 @@ export class GraphBuilder {
  * connected component (iterative Tarjan, so a 10k-long chain does not blow the stack).
  */
 export function findCycles(names: string[], deps: (name: string) => string[]): string[][] {
+  // Fast path: when every dependency comes earlier in `names` (files are usually written in
+  // dependency order) there is no cycle and no self loop, so Tarjan's string-keyed maps are skipped.
+  const position = new Map<string, number>();
+  for (let i = 0; i < names.length; i++) position.set(names[i], i);
+  let ordered = true;
+  for (let i = 0; i < names.length && ordered; i++) {
+    for (const d of deps(names[i])) {
+      const p = position.get(d);
+      if (p !== undefined && p >= i) {
+        ordered = false;
+        break;
+      }
+    }
+  }
+  if (ordered) return [];
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();
