@@ -112,7 +112,8 @@ function components(versions, repoRoot, root) {
         const ldflags = ['-s', '-w', x('gitVersion', k8s), x('gitMajor', major), x('gitMinor', minor), x('gitTreeState', 'clean')].join(' ');
         // One invocation for all four programs: the go command schedules their packages and links together.
         await run('go', ['build', ...goFlags, '-ldflags', ldflags, '-o', out + '/', ...kubeMains, 'go.etcd.io/etcd/server/v3'], { cwd: kubeModule, logStream: ctx.logStream });
-        renameSync(join(out, 'v3'), join(out, 'etcd')); // the etcd main package's folder is named v3
+        // go names the etcd main package (go.etcd.io/etcd/server/v3) after its path without the major version.
+        renameSync(join(out, 'server'), join(out, 'etcd'));
       },
     },
     {
