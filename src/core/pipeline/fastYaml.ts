@@ -67,19 +67,22 @@ export function resolvePlain(s: string): string | number | boolean | null {
   return s;
 }
 
-interface Line {
-  /** Offset of the first character. */
-  s: number;
-  /** Offset just past the last character (before \r\n or \n). */
-  e: number;
-  /** Leading spaces. */
-  ind: number;
-  /** Blank or comment-only. */
-  blank: boolean;
-}
-
+/**
+ * Per-line facts in typed arrays (one slot per line) rather than one object per line: a 10k-node
+ * workflow has ~60k lines, and those objects lived through the whole read, so every young-generation
+ * GC copied them.
+ */
 class Reader {
-  private readonly lines: Line[] = [];
+  /** Offset of the first character. */
+  private ls: Int32Array;
+  /** Offset just past the last character (before \r\n or \n). */
+  private le: Int32Array;
+  /** Leading spaces. */
+  private lind: Int32Array;
+  /** 1 when blank or comment-only. */
+  private lblank: Uint8Array;
+  /** Number of lines. */
+  private n = 0;
   li = 0;
 
   constructor(
@@ -87,6 +90,12 @@ class Reader {
     from: number,
     to: number,
   ) {
+    // Capacity guess (pipeline YAML averages well over 16 characters a line); grown if short.
+    const cap = Math.max(16, ((to - from) >> 4) + 16);
+    this.ls = new Int32Array(cap);
+    this.le = new Int32Array(cap);
+    this.lind = new Int32Array(cap);
+    this.lblank = new Uint8Array(cap);
     let s = from;
     while (s < to) {
       let nl = text.indexOf('\n', s);
@@ -103,24 +112,44 @@ class Reader {
         if (j < e && text.charCodeAt(j) !== 35) bail('tab in indentation');
         blank = true;
       }
-      this.lines.push({ s, e, ind: i - s, blank });
+      if (this.n === this.ls.length) this.grow();
+      this.ls[this.n] = s;
+      this.le[this.n] = e;
+      this.lind[this.n] = i - s;
+      this.lblank[this.n] = blank ? 1 : 0;
+      this.n++;
       s = nl + 1;
     }
   }
 
-  /** Index of the next non-blank line at or after `li`, or lines.length. */
+  private grow(): void {
+    const cap = this.ls.length * 2;
+    const ls = new Int32Array(cap);
+    const le = new Int32Array(cap);
+    const lind = new Int32Array(cap);
+    const lblank = new Uint8Array(cap);
+    ls.set(this.ls);
+    le.set(this.le);
+    lind.set(this.lind);
+    lblank.set(this.lblank);
+    this.ls = ls;
+    this.le = le;
+    this.lind = lind;
+    this.lblank = lblank;
+  }
+
+  /** Index of the next non-blank line at or after `li`, or the line count. */
   nextContent(li: number): number {
-    while (li < this.lines.length && this.lines[li].blank) li++;
+    while (li < this.n && this.lblank[li] === 1) li++;
     return li;
   }
 
   parseDocument(): FNode | null {
     const li = this.nextContent(0);
-    if (li >= this.lines.length) return null;
-    const line = this.lines[li];
-    const { node, next } = this.parseBlockAt(li, line.s + line.ind, -1, false);
+    if (li >= this.n) return null;
+    const { node, next } = this.parseBlockAt(li, this.ls[li] + this.lind[li], -1, false);
     const rest = this.nextContent(next);
-    if (rest < this.lines.length) bail('content after the document root');
+    if (rest < this.n) bail('content after the document root');
     return node;
   }
 
@@ -133,10 +162,10 @@ class Reader {
    * owning collection (-1 at the root); `inMapValue` allows a sequence at the parent's indent.
    */
   private parseBlockAt(li: number, pos: number, parentIndent: number, _inMapValue: boolean): { node: FNode; next: number } {
-    const line = this.lines[li];
-    const col = pos - line.s;
-    if (this.startsSeqItem(pos, line.e)) return this.parseSeq(li, col);
-    if (this.isMapLine(pos, line.e)) return this.parseMap(li, col);
+    const col = pos - this.ls[li];
+    const e = this.le[li];
+    if (this.startsSeqItem(pos, e)) return this.parseSeq(li, col);
+    if (this.isMapLine(pos, e)) return this.parseMap(li, col);
     return this.parseScalarLine(li, pos, parentIndent);
   }
 
@@ -251,22 +280,22 @@ class Reader {
     let start = -1;
     let end = 0;
     while (true) {
-      const line = this.lines[li];
-      const pos = line.s + col;
+      const lineEnd = this.le[li];
+      const pos = this.ls[li] + col;
       let keyEnd: number;
       let key: FScalar;
       const c = t.charCodeAt(pos);
       if (c === 34 || c === 39) {
-        const close = this.quotedEnd(pos, line.e);
+        const close = this.quotedEnd(pos, lineEnd);
         if (close < 0) bail('unterminated quoted key');
         key = { t: 'scalar', value: this.unquote(pos, close), start: pos, end: close };
         keyEnd = close;
         while (t.charCodeAt(keyEnd) === 32) keyEnd++;
         if (t.charCodeAt(keyEnd) !== 58) bail('expected ":"');
       } else {
-        if (c === 45 && this.startsSeqItem(pos, line.e)) bail('sequence item in a mapping');
+        if (c === 45 && this.startsSeqItem(pos, lineEnd)) bail('sequence item in a mapping');
         if (c === 63 || c === 38 || c === 42 || c === 33 || c === 91 || c === 123 || c === 124 || c === 62 || c === 37 || c === 64 || c === 96) bail('indicator in key');
-        keyEnd = this.plainKeyEnd(pos, line.e);
+        keyEnd = this.plainKeyEnd(pos, lineEnd);
         if (keyEnd < 0) bail('expected a key');
         let ke = keyEnd;
         while (ke > pos && t.charCodeAt(ke - 1) === 32) ke--;
@@ -292,15 +321,14 @@ class Reader {
       if (start < 0) start = pos;
       // Value: rest of the line, or the following more-indented lines.
       let vpos = keyEnd + 1;
-      while (vpos < line.e && t.charCodeAt(vpos) === 32) vpos++;
+      while (vpos < lineEnd && t.charCodeAt(vpos) === 32) vpos++;
       let value: FNode;
       let next: number;
-      if (vpos >= line.e || t.charCodeAt(vpos) === 35) {
-        if (vpos < line.e && t.charCodeAt(vpos - 1) !== 32) bail('comment without space');
+      if (vpos >= lineEnd || t.charCodeAt(vpos) === 35) {
+        if (vpos < lineEnd && t.charCodeAt(vpos - 1) !== 32) bail('comment without space');
         const nl = this.nextContent(li + 1);
-        const nline = this.lines[nl];
-        if (nline && (nline.ind > col || (nline.ind === col && this.startsSeqItem(nline.s + nline.ind, nline.e)))) {
-          const r = this.parseBlockAt(nl, nline.s + nline.ind, col, true);
+        if (nl < this.n && (this.lind[nl] > col || (this.lind[nl] === col && this.startsSeqItem(this.ls[nl] + col, this.le[nl])))) {
+          const r = this.parseBlockAt(nl, this.ls[nl] + this.lind[nl], col, true);
           value = r.node;
           next = r.next;
         } else {
@@ -315,14 +343,14 @@ class Reader {
       items.push({ key, value });
       end = Math.max(value.end, key.end + 1);
       const nl = this.nextContent(next);
-      if (nl >= this.lines.length) return { node: { t: 'map', items, start, end }, next: nl };
-      const nline = this.lines[nl];
-      if (nline.ind === col) {
-        if (this.startsSeqItem(nline.s + col, nline.e)) return { node: { t: 'map', items, start, end }, next: nl };
+      if (nl >= this.n) return { node: { t: 'map', items, start, end }, next: nl };
+      const nind = this.lind[nl];
+      if (nind === col) {
+        if (this.startsSeqItem(this.ls[nl] + col, this.le[nl])) return { node: { t: 'map', items, start, end }, next: nl };
         li = nl;
         continue;
       }
-      if (nline.ind < col) return { node: { t: 'map', items, start, end }, next: nl };
+      if (nind < col) return { node: { t: 'map', items, start, end }, next: nl };
       bail('unexpected indentation');
     }
   }
@@ -333,18 +361,17 @@ class Reader {
     let start = -1;
     let end = 0;
     while (true) {
-      const line = this.lines[li];
-      const pos = line.s + col;
+      const lineEnd = this.le[li];
+      const pos = this.ls[li] + col;
       if (start < 0) start = pos;
       let vpos = pos + 1;
-      while (vpos < line.e && t.charCodeAt(vpos) === 32) vpos++;
+      while (vpos < lineEnd && t.charCodeAt(vpos) === 32) vpos++;
       let value: FNode;
       let next: number;
-      if (vpos >= line.e || t.charCodeAt(vpos) === 35) {
+      if (vpos >= lineEnd || t.charCodeAt(vpos) === 35) {
         const nl = this.nextContent(li + 1);
-        const nline = this.lines[nl];
-        if (nline && nline.ind > col) {
-          const r = this.parseBlockAt(nl, nline.s + nline.ind, col, false);
+        if (nl < this.n && this.lind[nl] > col) {
+          const r = this.parseBlockAt(nl, this.ls[nl] + this.lind[nl], col, false);
           value = r.node;
           next = r.next;
         } else {
@@ -359,48 +386,47 @@ class Reader {
       items.push(value);
       end = Math.max(value.end, pos + 1);
       const nl = this.nextContent(next);
-      if (nl >= this.lines.length) return { node: { t: 'seq', items, start, end }, next: nl };
-      const nline = this.lines[nl];
-      if (nline.ind === col && this.startsSeqItem(nline.s + col, nline.e)) {
+      if (nl >= this.n) return { node: { t: 'seq', items, start, end }, next: nl };
+      const nind = this.lind[nl];
+      if (nind === col && this.startsSeqItem(this.ls[nl] + col, this.le[nl])) {
         li = nl;
         continue;
       }
-      if (nline.ind <= col) return { node: { t: 'seq', items, start, end }, next: nl };
+      if (nind <= col) return { node: { t: 'seq', items, start, end }, next: nl };
       bail('unexpected indentation');
     }
   }
 
   /** A value that starts on the line of its key: scalar, flow collection or block scalar. */
   private parseInlineValue(li: number, pos: number, parentIndent: number): { node: FNode; next: number } {
-    const line = this.lines[li];
     const c = this.text.charCodeAt(pos);
-    if (c === 45 && this.startsSeqItem(pos, line.e)) bail('sequence on the line of its key');
+    if (c === 45 && this.startsSeqItem(pos, this.le[li])) bail('sequence on the line of its key');
     return this.parseScalarLine(li, pos, parentIndent);
   }
 
   private parseScalarLine(li: number, pos: number, parentIndent: number): { node: FNode; next: number } {
     const t = this.text;
-    const line = this.lines[li];
+    const lineEnd = this.le[li];
     const c = t.charCodeAt(pos);
     let node: FNode;
     if (c === 124 || c === 62) return this.parseBlockScalar(li, pos, parentIndent);
     if (c === 34 || c === 39) {
-      const close = this.quotedEnd(pos, line.e);
+      const close = this.quotedEnd(pos, lineEnd);
       if (close < 0) bail('multi-line quoted scalar');
-      this.expectLineEnd(close, line.e);
+      this.expectLineEnd(close, lineEnd);
       node = { t: 'scalar', value: this.unquote(pos, close), start: pos, end: close };
     } else if (c === 91 || c === 123) {
-      const r = new FlowReader(t, pos, line.e, this).parse();
-      this.expectLineEnd(r.end, line.e);
+      const r = new FlowReader(t, pos, lineEnd, this).parse();
+      this.expectLineEnd(r.end, lineEnd);
       node = r;
     } else if (c === 38 || c === 42 || c === 33 || c === 37 || c === 64 || c === 96 || c === 44 || c === 93 || c === 125 || c === 63 || c === 58) {
       return bail('indicator');
     } else {
       let k = pos;
-      for (; k < line.e; k++) {
+      for (; k < lineEnd; k++) {
         const ch = t.charCodeAt(k);
         if (ch === 35 && t.charCodeAt(k - 1) === 32) break;
-        if (ch === 58 && (k + 1 >= line.e || t.charCodeAt(k + 1) === 32)) bail('":" in a plain scalar');
+        if (ch === 58 && (k + 1 >= lineEnd || t.charCodeAt(k + 1) === 32)) bail('":" in a plain scalar');
       }
       let e = k;
       while (e > pos && (t.charCodeAt(e - 1) === 32 || t.charCodeAt(e - 1) === 9)) e--;
@@ -408,13 +434,13 @@ class Reader {
     }
     // A more-indented line after a one-line scalar would continue it (multi-line plain scalar).
     const nl = this.nextContent(li + 1);
-    if (nl < this.lines.length && this.lines[nl].ind > parentIndent) bail('multi-line scalar');
+    if (nl < this.n && this.lind[nl] > parentIndent) bail('multi-line scalar');
     return { node, next: li + 1 };
   }
 
   private parseBlockScalar(li: number, pos: number, parentIndent: number): { node: FNode; next: number } {
     const t = this.text;
-    const line = this.lines[li];
+    const lineEnd = this.le[li];
     const literal = t.charCodeAt(pos) === 124;
     let k = pos + 1;
     let chomp: 'clip' | 'strip' | 'keep' = 'clip';
@@ -425,14 +451,15 @@ class Reader {
       chomp = 'keep';
       k++;
     }
-    if (k < line.e && /[0-9]/.test(t[k])) bail('explicit indentation indicator');
-    this.expectLineEnd(k, line.e);
+    if (k < lineEnd && /[0-9]/.test(t[k])) bail('explicit indentation indicator');
+    this.expectLineEnd(k, lineEnd);
     // Content: following lines more indented than the parent, blank lines included.
     let contentIndent = -1;
     let last = li;
-    const body: Line[] = [];
-    for (let j = li + 1; j < this.lines.length; j++) {
-      const l = this.lines[j];
+    // Indices of the block's lines.
+    const body: number[] = [];
+    for (let j = li + 1; j < this.n; j++) {
+      const l = { s: this.ls[j], e: this.le[j], ind: this.lind[j] };
       const empty = l.s + l.ind >= l.e;
       if (!empty && contentIndent < 0) {
         if (l.ind <= parentIndent) break;
@@ -445,7 +472,7 @@ class Reader {
       if (empty && contentIndent < 0 && l.ind > 0 && parentIndent >= 0 && l.ind > parentIndent + 1) {
         bail('leading whitespace-only line in block scalar');
       }
-      body.push(l);
+      body.push(j);
       if (!empty) last = j;
     }
     // Trailing empty lines belong to chomping, not to the content range.
@@ -454,9 +481,9 @@ class Reader {
     let value: string;
     if (contentIndent < 0) {
       value = chomp === 'keep' ? '\n'.repeat(body.length) : '';
-      return { node: { t: 'scalar', value, start: pos, end: line.e }, next: li + 1 + body.length };
+      return { node: { t: 'scalar', value, start: pos, end: lineEnd }, next: li + 1 + body.length };
     }
-    const texts = contentLines.map((l) => (l.e - l.s > contentIndent ? t.slice(l.s + contentIndent, l.e) : ''));
+    const texts = contentLines.map((j) => (this.le[j] - this.ls[j] > contentIndent ? t.slice(this.ls[j] + contentIndent, this.le[j]) : ''));
     if (literal) {
       value = texts.join('\n');
     } else {
@@ -466,8 +493,7 @@ class Reader {
     }
     if (chomp === 'clip') value += '\n';
     else if (chomp === 'keep') value += '\n' + '\n'.repeat(trailing);
-    const lastLine = this.lines[last];
-    return { node: { t: 'scalar', value, start: pos, end: lastLine.e }, next: last + 1 };
+    return { node: { t: 'scalar', value, start: pos, end: this.le[last] }, next: last + 1 };
   }
 }
 
