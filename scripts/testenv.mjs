@@ -6,7 +6,7 @@
 //   node scripts/testenv.mjs build              only build/cache the binaries
 //   node scripts/testenv.mjs gen-kube-module    regenerate testenv/go/kube/go.mod after changing versions.json
 // Run dir: $KINDLING_TESTENV_DIR (default ~/.cache/kindling/testenv/run); binary cache: ~/.cache/kindling/testenv/bin.
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheRoot, ensureBuilt, run } from '../testenv/lib/build.mjs';
@@ -206,8 +206,37 @@ if (!commands[command]) {
   console.error(`usage: node scripts/testenv.mjs ${Object.keys(commands).join('|')}`);
   process.exit(2);
 }
+/** One up/down/restart at a time per run dir (a folder made with mkdir is the lock; a dead owner's is taken over). */
+async function withLock(fn) {
+  const lock = join(runDir(), '.lock');
+  mkdirSync(runDir(), { recursive: true });
+  for (let waited = 0; ; waited += 500) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch {
+      let owner = 0;
+      try {
+        owner = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+        process.kill(owner, 0);
+      } catch {
+        if (owner || waited > 2000) rmSync(lock, { recursive: true, force: true }); // owner gone
+        continue;
+      }
+      if (waited % 10_000 === 0) log(`waiting for another testenv command (pid ${owner}) to finish`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 try {
-  process.exitCode = await commands[command]();
+  process.exitCode = ['up', 'down', 'restart'].includes(command) ? await withLock(commands[command]) : await commands[command]();
 } catch (err) {
   console.error(`[testenv] ${command} failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 1;

@@ -93,7 +93,7 @@ function writableCopy(src, dest) {
  */
 function components(versions, repoRoot, root) {
   const work = join(root, 'work');
-  const goFlags = ['-trimpath'];
+  const goFlags = ['-trimpath', '-buildvcs=false']; // no VCS stamping: module copies have no .git, the wrapper lives in ours
   const k8s = versions.kubernetes;
   const [, major, minor] = /^v(\d+)\.(\d+)\./.exec(k8s) || [];
   const kubeModule = join(repoRoot, 'testenv', 'go', 'kube');
