@@ -80,6 +80,38 @@ function resourcesText(v: unknown): string {
   return parts.join('; ');
 }
 
+/**
+ * References into one task, by source task in first-mention order. Tasks have a handful, so a
+ * list scan replaces the Map per task (10k Maps at 10k tasks); long `depends` lists get a Map.
+ */
+class IncomingRefs {
+  readonly names: string[] = [];
+  readonly entries: Array<{ refs: DependsRef[]; at: YValue }> = [];
+  private byName: Map<string, number> | undefined;
+
+  private indexOf(name: string): number {
+    if (this.byName) return this.byName.get(name) ?? -1;
+    if (this.names.length < 16) return this.names.indexOf(name);
+    this.byName = new Map(this.names.map((n, i) => [n, i]));
+    return this.byName.get(name) ?? -1;
+  }
+
+  has(name: string): boolean {
+    return this.indexOf(name) >= 0;
+  }
+
+  get(name: string): { refs: DependsRef[]; at: YValue } | undefined {
+    const i = this.indexOf(name);
+    return i >= 0 ? this.entries[i] : undefined;
+  }
+
+  set(name: string, entry: { refs: DependsRef[]; at: YValue }): void {
+    this.byName?.set(name, this.names.length);
+    this.names.push(name);
+    this.entries.push(entry);
+  }
+}
+
 class ArgoExpander {
   private readonly leafCache = new Map<YValue, LeafInfo>();
   private readonly reportedOnce = new Set<string>();
@@ -411,7 +443,8 @@ class ArgoExpander {
     }
     const tasks = y.seq(tasksNode);
     if (tasks.length === 0) this.report(src, 'warning', 'empty-template', `Template "${tmplName}" has no tasks.`, dag);
-    const placed = new Map<string, Placed & { task: YValue }>();
+    // `order`: position among the placed tasks, to tell whether dependencies only point backwards.
+    const placed = new Map<string, Placed & { task: YValue; order: number }>();
     const deps = new Map<string, string[]>();
     for (let i = 0; i < tasks.length; i++) {
       const task = tasks[i];
@@ -430,11 +463,12 @@ class ArgoExpander {
       }
       const p = this.placeCall(src, task, name, this.idFor(parent, name), parent, `${statusPrefix}.${name}`, stack);
       if (!p) return;
-      placed.set(name, { id: p.id, when: p.when, task });
+      placed.set(name, { id: p.id, when: p.when, task, order: placed.size });
     }
+    let backwardsOnly = true;
     for (const [name, p] of placed) {
       const task = p.task;
-      const incoming = new Map<string, { refs: DependsRef[]; at: YValue }>();
+      const incoming = new IncomingRefs();
       const depList = y.get(task, 'dependencies');
       if (depList !== undefined && depList !== null) {
         if (!y.isSeq(depList)) {
@@ -467,20 +501,25 @@ class ArgoExpander {
       const depNames: string[] = [];
       // Same for every incoming edge of this task: computed once.
       const whenLabel = p.when ? `when ${brief(p.when, 80)}` : undefined;
-      for (const [from, { refs, at }] of incoming) {
+      for (let k = 0; k < incoming.names.length; k++) {
+        const from = incoming.names[k];
+        const { refs, at } = incoming.entries[k];
         const source = placed.get(from);
         if (!source) {
           this.report(src, 'error', 'missing-dependency', `Task "${name}" depends on "${from}", which is not a task of template "${tmplName}".`, at);
           continue;
         }
         depNames.push(from);
+        if (source.order >= p.order) backwardsOnly = false;
         const refsLabel = dependsLabel(refs);
         const label = refsLabel ? (whenLabel ? `${refsLabel} · ${whenLabel}` : refsLabel) : whenLabel;
         this.b.addEdge({ from: source.id, to: p.id, kind: 'depends', label: label || undefined });
       }
       deps.set(name, depNames);
     }
-    for (const cycle of findCycles([...placed.keys()], (n) => deps.get(n) ?? [])) {
+    // Every dependency on an earlier task (the usual way files are written) means no cycle and no
+    // self loop, so the cycle search and its name-keyed maps are skipped.
+    if (!backwardsOnly) for (const cycle of findCycles([...placed.keys()], (n) => deps.get(n) ?? [])) {
       const first = placed.get(cycle[0])!;
       this.report(src, 'error', 'cycle', `Tasks of template "${tmplName}" form a cycle: ${[...cycle, cycle[0]].join(' → ')}.`, y.get(first.task, 'name') ?? first.task);
     }
