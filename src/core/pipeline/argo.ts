@@ -444,8 +444,8 @@ class ArgoExpander {
     const tasks = y.seq(tasksNode);
     if (tasks.length === 0) this.report(src, 'warning', 'empty-template', `Template "${tmplName}" has no tasks.`, dag);
     // `order`: position among the placed tasks, to tell whether dependencies only point backwards.
-    const placed = new Map<string, Placed & { task: YValue; order: number }>();
-    const deps = new Map<string, string[]>();
+    // `deps`: names of the placed tasks it depends on (filled in the second pass; no extra map).
+    const placed = new Map<string, Placed & { task: YValue; order: number; deps: string[] }>();
     for (let i = 0; i < tasks.length; i++) {
       const task = tasks[i];
       if (!y.isMap(task)) {
@@ -463,7 +463,7 @@ class ArgoExpander {
       }
       const p = this.placeCall(src, task, name, this.idFor(parent, name), parent, `${statusPrefix}.${name}`, stack);
       if (!p) return;
-      placed.set(name, { id: p.id, when: p.when, task, order: placed.size });
+      placed.set(name, { id: p.id, when: p.when, task, order: placed.size, deps: [] });
     }
     let backwardsOnly = true;
     for (const [name, p] of placed) {
@@ -498,7 +498,7 @@ class ArgoExpander {
           }
         }
       }
-      const depNames: string[] = [];
+      const depNames = p.deps;
       // Same for every incoming edge of this task: computed once.
       const whenLabel = p.when ? `when ${brief(p.when, 80)}` : undefined;
       for (let k = 0; k < incoming.names.length; k++) {
@@ -515,11 +515,10 @@ class ArgoExpander {
         const label = refsLabel ? (whenLabel ? `${refsLabel} · ${whenLabel}` : refsLabel) : whenLabel;
         this.b.addEdge({ from: source.id, to: p.id, kind: 'depends', label: label || undefined });
       }
-      deps.set(name, depNames);
     }
     // Every dependency on an earlier task (the usual way files are written) means no cycle and no
     // self loop, so the cycle search and its name-keyed maps are skipped.
-    if (!backwardsOnly) for (const cycle of findCycles([...placed.keys()], (n) => deps.get(n) ?? [])) {
+    if (!backwardsOnly) for (const cycle of findCycles([...placed.keys()], (n) => placed.get(n)?.deps ?? [])) {
       const first = placed.get(cycle[0])!;
       this.report(src, 'error', 'cycle', `Tasks of template "${tmplName}" form a cycle: ${[...cycle, cycle[0]].join(' → ')}.`, y.get(first.task, 'name') ?? first.task);
     }
