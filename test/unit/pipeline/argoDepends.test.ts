@@ -27,3 +27,12 @@ test('dependsLabel: default outcomes have no label; others are listed once', () 
   assert.equal(dependsLabel([{ task: 'A', result: 'Failed', negated: false, offset: 0 }, { task: 'A', result: 'Errored', negated: false, offset: 5 }]), 'Failed | Errored');
   assert.equal(dependsLabel([{ task: 'A', result: 'Failed', negated: true, offset: 0 }]), '!Failed');
 });
+
+test('parseDepends: task names take letters, digits, "_" and "-"; anything else is an error', () => {
+  const r = parseDepends('step_1-a.Failed && Z9');
+  assert.equal(r.error, undefined);
+  assert.deepEqual(r.refs.map((x) => [x.task, x.result ?? '', x.offset]), [['step_1-a', 'Failed', 0], ['Z9', '', 19]]);
+  assert.deepEqual(parseDepends('a && b$').error, { message: 'unexpected character "$"', offset: 6 });
+  assert.deepEqual(parseDepends('ä').error, { message: 'unexpected character "ä"', offset: 0 });
+  assert.deepEqual(parseDepends('a.1').error, { message: 'expected a result name after "a."', offset: 1 });
+});
