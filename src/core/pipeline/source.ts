@@ -68,24 +68,27 @@ export class YamlView {
     readonly fixedRange?: SourceRange,
   ) {}
 
-  /** Follows a path of map keys; undefined as soon as one is missing or not a map. */
-  get(n: YValue, ...keys: string[]): YValue {
-    let cur = n;
-    for (const k of keys) {
-      if (!isF(cur) || cur.t !== 'map') return undefined;
-      let found: FNode | undefined;
-      const items = cur.items;
-      for (let i = 0; i < items.length; i++) {
-        const kv = items[i].key.value;
-        if (kv === k || (kv !== null && typeof kv !== 'string' && String(kv) === k)) {
-          found = items[i].value;
-          break;
-        }
-      }
-      if (found === undefined) return undefined;
-      cur = found;
+  /**
+   * Follows a path of map keys (up to three); undefined as soon as one is missing or not a map.
+   * Fixed parameters rather than `...keys`: this runs several times per task, and before the JIT
+   * has optimised it (the first parses of a file) every call allocated the rest array.
+   */
+  get(n: YValue, k1: string, k2?: string, k3?: string): YValue {
+    let cur = this.child(n, k1);
+    if (k2 === undefined || cur === undefined) return cur;
+    cur = this.child(cur, k2);
+    if (k3 === undefined || cur === undefined) return cur;
+    return this.child(cur, k3);
+  }
+
+  private child(cur: YValue, k: string): YValue {
+    if (!isF(cur) || cur.t !== 'map') return undefined;
+    const items = cur.items;
+    for (let i = 0; i < items.length; i++) {
+      const kv = items[i].key.value;
+      if (kv === k || (kv !== null && typeof kv !== 'string' && String(kv) === k)) return items[i].value;
     }
-    return cur;
+    return undefined;
   }
 
   /** The pair holding `key`, for ranges that should cover the key too. */
