@@ -20,7 +20,8 @@ export interface GenerateOptions {
 /** Nodes one sub-DAG call adds: the group plus its three members. */
 export const GROUP_SIZE = 4;
 
-function mulberry32(seed: number): () => number {
+/** A small seeded PRNG (mulberry32): generated inputs must be the same on every run and machine. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -3,18 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { generateArgoWorkflow, parsePipeline } from '../../../src/core/pipeline/index';
+import { mulberry32 } from '../../../src/core/pipeline/generate';
 import { readExample } from './helpers';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Small seeds keep 10,000 documents within seconds: most mutations leave the fast reader's subset
 // and go through the (much slower) yaml package.
@@ -152,7 +142,7 @@ function hostileOther(rand: () => number, i: number): string {
 }
 
 test('10,000+ malformed or hostile documents: no exception escapes, every failure is a diagnostic', () => {
-  const rand = prng(20261122);
+  const rand = mulberry32(20261122);
   let count = 0;
   let withGraph = 0;
   const check = (text: string, fileName: string) => {
