@@ -9,9 +9,7 @@ import { fastParseAll, fastParseJson, type FMap, type FNode, type FPair, type FS
 import type {
   DiagnosticSeverity,
   EdgeKind,
-  GroupKind,
   NodeDetail,
-  NodeKind,
   PipelineDiagnostic,
   PipelineEdge,
   PipelineNode,
@@ -361,18 +359,8 @@ export class Diagnostics {
   }
 }
 
-export interface NodeInit {
-  id: string;
-  label: string;
-  kind: NodeKind;
-  groupKind?: GroupKind;
-  parent?: string;
-  range?: SourceRange;
-  subtitle?: string;
-  details?: NodeDetail[];
-  statusKey?: string;
-  fileName?: string;
-}
+/** A PipelineNode whose `details` may be left out (the builder fills in an empty list). */
+export type NodeInit = Omit<PipelineNode, 'details'> & { details?: NodeDetail[] };
 
 /** Hard ceiling on nodes per graph: past it nested loops would only produce an unreadable wall. */
 export const MAX_NODES = 50_000;
