@@ -72,6 +72,30 @@ export function resolvePlain(s: string): string | number | boolean | null {
  * workflow has ~60k lines, and those objects lived through the whole read, so every young-generation
  * GC copied them.
  */
+/**
+ * Offset just past the closing quote of a quoted scalar starting at `pos` (a `"` or `'`), looking
+ * no further than `end`; -1 when it does not close there. `\` escapes inside double quotes and `''`
+ * inside single quotes do not close it. Shared by the block and the flow reader.
+ */
+function quotedEnd(t: string, pos: number, end: number): number {
+  const q = t.charCodeAt(pos);
+  for (let k = pos + 1; k < end; k++) {
+    const c = t.charCodeAt(k);
+    if (q === 34 && c === 92) {
+      k++;
+      continue;
+    }
+    if (c === q) {
+      if (q === 39 && t.charCodeAt(k + 1) === 39) {
+        k++;
+        continue;
+      }
+      return k + 1;
+    }
+  }
+  return -1;
+}
+
 class Reader {
   /** Offset of the first character. */
   private ls: Int32Array;
@@ -174,7 +198,7 @@ class Reader {
     const t = this.text;
     const c = t.charCodeAt(pos);
     if (c === 34 || c === 39) {
-      const close = this.quotedEnd(pos, e);
+      const close = quotedEnd(this.text, pos, e);
       if (close < 0) return false;
       let k = close;
       while (k < e && t.charCodeAt(k) === 32) k++;
@@ -192,27 +216,6 @@ class Reader {
       const c = t.charCodeAt(k);
       if (c === 58 && (k + 1 >= e || t.charCodeAt(k + 1) === 32)) return k;
       if (c === 35 && k > pos && t.charCodeAt(k - 1) === 32) return -1;
-    }
-    return -1;
-  }
-
-  /** Offset just past the closing quote of a one-line quoted scalar at pos, or -1. */
-  private quotedEnd(pos: number, e: number): number {
-    const t = this.text;
-    const q = t.charCodeAt(pos);
-    for (let k = pos + 1; k < e; k++) {
-      const c = t.charCodeAt(k);
-      if (q === 34 && c === 92) {
-        k++;
-        continue;
-      }
-      if (c === q) {
-        if (q === 39 && t.charCodeAt(k + 1) === 39) {
-          k++;
-          continue;
-        }
-        return k + 1;
-      }
     }
     return -1;
   }
@@ -286,7 +289,7 @@ class Reader {
       let key: FScalar;
       const c = t.charCodeAt(pos);
       if (c === 34 || c === 39) {
-        const close = this.quotedEnd(pos, lineEnd);
+        const close = quotedEnd(this.text, pos, lineEnd);
         if (close < 0) bail('unterminated quoted key');
         key = { t: 'scalar', value: this.unquote(pos, close), start: pos, end: close };
         keyEnd = close;
@@ -411,7 +414,7 @@ class Reader {
     let node: FNode;
     if (c === 124 || c === 62) return this.parseBlockScalar(li, pos, parentIndent);
     if (c === 34 || c === 39) {
-      const close = this.quotedEnd(pos, lineEnd);
+      const close = quotedEnd(this.text, pos, lineEnd);
       if (close < 0) bail('multi-line quoted scalar');
       this.expectLineEnd(close, lineEnd);
       node = { t: 'scalar', value: this.unquote(pos, close), start: pos, end: close };
@@ -579,34 +582,21 @@ class FlowReader {
     const start = this.k;
     const c = t.charCodeAt(start);
     if (c === 34 || c === 39) {
-      const q = c;
-      for (let k = start + 1; k < this.e; k++) {
-        const ch = t.charCodeAt(k);
-        if (q === 34 && ch === 92) {
-          k++;
-          continue;
-        }
-        if (ch === q) {
-          if (q === 39 && t.charCodeAt(k + 1) === 39) {
-            k++;
-            continue;
-          }
-          this.k = k + 1;
-          const inner = t.slice(start + 1, k);
-          let value: string;
-          if (q === 39) value = inner.replace(/''/g, "'");
-          else if (!inner.includes('\\')) value = inner;
-          else {
-            try {
-              value = JSON.parse(`"${inner}"`) as string;
-            } catch {
-              return bail('escape in flow scalar');
-            }
-          }
-          return { t: 'scalar', value, start, end: this.k };
+      const close = quotedEnd(t, start, this.e);
+      if (close < 0) bail('multi-line quoted scalar');
+      this.k = close;
+      const inner = t.slice(start + 1, close - 1);
+      let value: string;
+      if (c === 39) value = inner.replace(/''/g, "'");
+      else if (!inner.includes('\\')) value = inner;
+      else {
+        try {
+          value = JSON.parse(`"${inner}"`) as string;
+        } catch {
+          return bail('escape in flow scalar');
         }
       }
-      bail('multi-line quoted scalar');
+      return { t: 'scalar', value, start, end: close };
     }
     if (c === 38 || c === 42 || c === 33 || c === 63 || c === 37 || c === 64 || c === 96 || c === 124 || c === 62 || c === 35 || c === 91 || c === 123) bail('indicator in flow');
     let k = start;
