@@ -4,7 +4,7 @@
  * which graph of a multi-document file) in the webview's getState/setState, per document.
  */
 import type { NodeStatus, ParseResult, PipelineDiagnostic, PipelineGraph, StatusSnapshot } from '../src/core/model/pipelineGraph';
-import type { GraphPayload, HostMessage, RenderReason, WebviewMessage } from '../src/protocol/dagMessages';
+import type { DagWebviewState, GraphPayload, HostMessage, RenderReason, WebviewMessage } from '../src/protocol/dagMessages';
 import { projectGraph } from './layout/project';
 import {
   centreOn,
@@ -27,23 +27,6 @@ export interface HostApi {
   postMessage(message: WebviewMessage): void;
   getState(): unknown;
   setState(state: unknown): void;
-}
-
-interface DocViewState {
-  /** The view was chosen by us (fit / initial), not the user: it follows resizes and edits. */
-  auto?: boolean;
-  scale: number;
-  panX: number;
-  panY: number;
-  selected?: string;
-  collapsed: string[];
-  graphIndex: number;
-}
-
-interface PersistedState {
-  docs: Record<string, DocViewState>;
-  /** Most recent first; bounds how many documents we remember. */
-  recent: string[];
 }
 
 const maxRememberedDocs = 20;
@@ -214,7 +197,10 @@ export class DagApp {
     this.doc = payload;
     const { result } = payload;
     this.setBanner(result.diagnostics);
-    if (!sameDoc) this.restoreDocState(payload.documentUri);
+    if (!sameDoc) {
+      this.restoreDocState(payload.documentUri);
+      this.rememberShown(payload.documentUri);
+    }
     this.fillGraphSelect(result.graphs);
     if (result.graphs.length === 0) {
       this.graph = undefined;
@@ -518,6 +504,11 @@ export class DagApp {
     return { x: at[0] * this.view.scale + this.view.panX, y: at[1] * this.view.scale + this.view.panY };
   }
 
+  /** The view and selection, for the E2E tests that check they survive edits and reloads. */
+  viewState(): { documentUri?: string; scale: number; panX: number; panY: number; auto: boolean; selected?: string } {
+    return { documentUri: this.doc?.documentUri, ...this.view, auto: this.autoView, selected: this.selected };
+  }
+
   fit(): void {
     if (this.scene) this.setView(fitTransform(this.scene.layout, this.viewW, this.viewH), true);
   }
@@ -727,9 +718,9 @@ export class DagApp {
 
   // ─── state ──────────────────────────────────────────────────────────────────────────────────
 
-  private loadState(): PersistedState {
+  private loadState(): DagWebviewState {
     const raw = this.host.getState();
-    if (raw && typeof raw === 'object' && 'docs' in raw && 'recent' in raw) return raw as PersistedState;
+    if (raw && typeof raw === 'object' && 'docs' in raw && 'recent' in raw) return raw as DagWebviewState;
     return { docs: {}, recent: [] };
   }
 
@@ -738,6 +729,14 @@ export class DagApp {
     this.collapsed = new Set(saved?.collapsed ?? []);
     this.selected = saved?.selected;
     this.graphIndex = saved?.graphIndex ?? 0;
+  }
+
+  /** Which document this page shows, so a panel restored after a reload can ask for it again. */
+  private rememberShown(uri: string): void {
+    const state = this.loadState();
+    if (state.shown === uri) return;
+    state.shown = uri;
+    this.host.setState(state);
   }
 
   private scheduleSave(): void {
@@ -750,6 +749,7 @@ export class DagApp {
     const state = this.loadState();
     const uri = this.doc.documentUri;
     state.docs[uri] = { ...this.view, auto: this.autoView, selected: this.selected, collapsed: [...this.collapsed], graphIndex: this.graphIndex };
+    state.shown = uri;
     state.recent = [uri, ...state.recent.filter((u) => u !== uri)];
     for (const old of state.recent.splice(maxRememberedDocs)) delete state.docs[old];
     this.host.setState(state);

@@ -56,6 +56,7 @@ function start(): void {
     fit: () => app.fit(),
     paint: () => app.paint(),
     nodeScreenCentre: (id: string) => app.nodeScreenCentre(id),
+    viewState: () => app.viewState(),
   };
   host.postMessage({ type: 'ready', payload: {} });
 }

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { CommandId, FeatureName, TreeViewId, WebviewViewId } from './ids';
+import type { CommandId, FeatureName, TreeViewId, WebviewPanelId, WebviewViewId } from './ids';
 
 /**
  * Disposables grouped by lifetime (VS Code core's DisposableStore idea): `extension` lives until
@@ -55,6 +55,8 @@ export interface Feature {
   commands?: Partial<Record<CommandId, (...args: unknown[]) => unknown>>;
   treeProviders?: Partial<Record<TreeViewId, vscode.TreeDataProvider<unknown>>>;
   webviewViewProviders?: Partial<Record<WebviewViewId, vscode.WebviewViewProvider>>;
+  /** Brings back a panel VS Code restored after a reload (the shell registers the serializer). */
+  webviewPanelSerializers?: Partial<Record<WebviewPanelId, vscode.WebviewPanelSerializer>>;
   /** Feature-specific API other features may call (typed by the caller via its own import type). */
   api?: unknown;
 }

@@ -9,10 +9,12 @@ import { DisposableStore, type ActivateFeature, type Feature, type KindlingConte
 import {
   commandOwners,
   treeViewOwners,
+  webviewPanelOwners,
   webviewViewOwners,
   type CommandId,
   type FeatureName,
   type TreeViewId,
+  type WebviewPanelId,
   type WebviewViewId,
 } from './ids';
 import { LazyTreeDataProvider } from './lazyTree';
@@ -87,6 +89,26 @@ export function activate(extension: vscode.ExtensionContext): void {
           },
           { webviewOptions: { retainContextWhenHidden: false } },
         ),
+      );
+    }
+    // Registered now (VS Code asks right after activation), answered by the feature only when a
+    // panel is actually restored: a window without one never loads the feature bundle.
+    for (const [id, owner] of Object.entries(webviewPanelOwners) as [WebviewPanelId, FeatureName][]) {
+      disposables.add(
+        vscode.window.registerWebviewPanelSerializer(id, {
+          deserializeWebviewPanel: async (panel, state: unknown) => {
+            try {
+              const serializer = (await ctx.getFeature(owner)).webviewPanelSerializers?.[id];
+              if (!serializer) {
+                panel.dispose();
+                return;
+              }
+              await serializer.deserializeWebviewPanel(panel, state);
+            } catch (error) {
+              reportError(log, `Panel ${id} failed to restore`, error);
+            }
+          },
+        }),
       );
     }
     log.info(`Kindling ${String(extension.extension.packageJSON.version)} activated`);

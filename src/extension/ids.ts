@@ -26,6 +26,15 @@ export const WebviewViewIds = {
 } as const;
 export type WebviewViewId = (typeof WebviewViewIds)[keyof typeof WebviewViewIds];
 
+/**
+ * viewTypes of editor-area webview panels that come back after a window reload. Each needs an
+ * `onWebviewPanel:<viewType>` activation event in package.json (a unit test checks).
+ */
+export const WebviewPanelIds = {
+  dag: 'kindling.dagPanel',
+} as const;
+export type WebviewPanelId = (typeof WebviewPanelIds)[keyof typeof WebviewPanelIds];
+
 /** Feature bundles, each loaded on first use (dist/features/<name>.js). */
 export type FeatureName = 'dag' | 'cluster' | 'run' | 'promote';
 
@@ -52,4 +61,8 @@ export const treeViewOwners: Record<TreeViewId, FeatureName> = {
 
 export const webviewViewOwners: Record<WebviewViewId, FeatureName> = {
   'kindling.dag': 'dag',
+};
+
+export const webviewPanelOwners: Record<WebviewPanelId, FeatureName> = {
+  'kindling.dagPanel': 'dag',
 };

@@ -71,3 +71,34 @@ export const dagBootAttribute = 'data-kindling-dag';
 export type MessageOf<Map> = { [K in keyof Map]: { type: K; payload: Map[K] } }[keyof Map];
 export type HostMessage = MessageOf<HostToWebview>;
 export type WebviewMessage = MessageOf<WebviewToHost>;
+
+/** UI state the webview keeps for one document (zoom/pan, selection, collapsed groups). */
+export interface DagDocViewState {
+  /** The view was chosen by us (fit / initial), not the user: it follows resizes and edits. */
+  auto?: boolean;
+  scale: number;
+  panX: number;
+  panY: number;
+  selected?: string;
+  collapsed: string[];
+  graphIndex: number;
+}
+
+/**
+ * What the webview stores with `setState`. VS Code keeps it across reloads and hands it to the
+ * host's WebviewPanelSerializer, which reads `shown` to know which document to draw again.
+ */
+export interface DagWebviewState {
+  docs: Record<string, DagDocViewState>;
+  /** Most recent first; bounds how many documents are remembered. */
+  recent: string[];
+  /** URI of the document the page showed last. */
+  shown?: string;
+}
+
+/** The document a restored panel showed, if its saved state says so (the state is untrusted data). */
+export function shownDocument(state: unknown): string | undefined {
+  if (!state || typeof state !== 'object') return undefined;
+  const shown = (state as { shown?: unknown }).shown;
+  return typeof shown === 'string' && /^[a-z][\w+.-]*:/i.test(shown) ? shown : undefined;
+}

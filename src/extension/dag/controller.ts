@@ -8,11 +8,14 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findNodeAt, parsePipeline } from '../../core/pipeline';
 import type { ParseResult, PipelineDiagnostic, PipelineGraph, SourceRange, StatusSnapshot } from '../../core/model/pipelineGraph';
-import { graphMessage, type HostMessage, type WebviewMessage } from '../../protocol/dagMessages';
+import { graphMessage, shownDocument, type HostMessage, type WebviewMessage } from '../../protocol/dagMessages';
 import { getSetting } from '../config';
 import type { KindlingContext } from '../context';
+import { WebviewPanelIds } from '../ids';
 import { DagSurface, webviewOptions } from './surface';
 import { WorkspaceTemplates } from './templates';
+
+const dagPanelViewType = WebviewPanelIds.dag;
 
 interface Current {
   document: vscode.TextDocument;
@@ -115,12 +118,42 @@ export class DagController implements vscode.Disposable {
       return;
     }
     const panel = vscode.window.createWebviewPanel(
-      'kindling.dagPanel',
+      dagPanelViewType,
       this.panelTitle(),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       // No retainContextWhenHidden: the page restores from getState and a fresh snapshot.
       { ...webviewOptions(this.ctx.extension.extensionUri), enableFindWidget: false },
     );
+    this.adoptPanel(panel);
+  }
+
+  /**
+   * A panel VS Code brought back after a window reload (WebviewPanelSerializer). `state` is what
+   * the page last stored with setState: it names the document the panel showed, and the page itself
+   * restores that document's zoom, pan and selection from the same state once the graph arrives.
+   */
+  async restorePanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    if (this.panel) {
+      // Only one DAG panel at a time; a second restored one would fight the first for the title.
+      panel.dispose();
+      return;
+    }
+    this.adoptPanel(panel);
+    const shown = shownDocument(state);
+    if (shown) {
+      try {
+        this.setDocument(await vscode.workspace.openTextDocument(vscode.Uri.parse(shown)), true);
+        return;
+      } catch (error) {
+        // Deleted or renamed while the window was closed: fall back to the active editor.
+        this.ctx.log.info(`DAG panel: cannot reopen ${shown}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    if (!this.current) this.follow(vscode.window.activeTextEditor);
+  }
+
+  private adoptPanel(panel: vscode.WebviewPanel): void {
+    panel.title = this.panelTitle();
     panel.iconPath = vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'media', 'kindling.svg');
     this.panel = panel;
     const surface = this.attach(panel.webview);

@@ -16,6 +16,9 @@ export const activateFeature: ActivateFeature = (ctx) => {
     webviewViewProviders: {
       'kindling.dag': { resolveWebviewView: (view) => controller.resolveWebviewView(view) },
     },
+    webviewPanelSerializers: {
+      'kindling.dagPanel': { deserializeWebviewPanel: (panel, state: unknown) => controller.restorePanel(panel, state) },
+    },
     api: { setStatus: controller.setStatus.bind(controller) },
   };
 };

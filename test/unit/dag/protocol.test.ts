@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildDagHtml, dagContentSecurityPolicy, escapeHtml } from '../../../src/extension/dag/html';
 import { parseWebviewMessage } from '../../../src/extension/dag/messages';
-import { dagBootAttribute, graphJsonThreshold, graphMessage, type HostMessage } from '../../../src/protocol/dagMessages';
+import { dagBootAttribute, graphJsonThreshold, graphMessage, shownDocument, type HostMessage } from '../../../src/protocol/dagMessages';
 import { generateSampleGraph } from '../../../bench/dag/sampleGraph';
 
 test('host messages are plain data that survive structured cloning unchanged', () => {
@@ -62,4 +62,15 @@ test('big graphs travel as JSON text that decodes to the same result; small ones
   assert.ok(b.type === 'graphJson');
   assert.equal(b.payload.documentUri, base.documentUri);
   assert.deepEqual(JSON.parse(b.payload.resultJson), { graphs: [big], diagnostics: [] });
+});
+
+test('a restored panel reads the document it showed from its saved state, and nothing else', () => {
+  assert.equal(shownDocument({ docs: {}, recent: [], shown: 'file:///w/a.yaml' }), 'file:///w/a.yaml');
+  assert.equal(shownDocument({ docs: {}, recent: [], shown: 'vscode-remote://host/w/a.yaml' }), 'vscode-remote://host/w/a.yaml');
+  // Older pages stored no `shown`; a damaged or foreign state must not become a document to open.
+  assert.equal(shownDocument({ docs: {}, recent: ['file:///w/a.yaml'] }), undefined);
+  assert.equal(shownDocument({ shown: 42 }), undefined);
+  assert.equal(shownDocument({ shown: 'a.yaml' }), undefined);
+  assert.equal(shownDocument(undefined), undefined);
+  assert.equal(shownDocument('file:///w/a.yaml'), undefined);
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { CommandIds, TreeViewIds, WebviewViewIds, commandOwners } from '../../../src/extension/ids';
+import { CommandIds, TreeViewIds, WebviewPanelIds, WebviewViewIds, commandOwners, webviewPanelOwners } from '../../../src/extension/ids';
 import { settingDefaults } from '../../../src/extension/settings';
 
 // package.json is what VS Code reads; ids.ts is what our code registers. They must agree exactly,
@@ -17,6 +17,14 @@ test('every command in package.json is registered by the shell and vice versa', 
 test('every view in package.json has an owner in ids.ts', () => {
   const views = manifest.contributes.views.kindling.map((v: { id: string }) => v.id).sort();
   assert.deepEqual(views, [...Object.values(TreeViewIds), ...Object.values(WebviewViewIds)].sort());
+});
+
+test('every restorable webview panel has an owner and an onWebviewPanel activation event', () => {
+  // Without the event VS Code drops the panel after a reload in a window where nothing else activated us.
+  const panels = Object.values(WebviewPanelIds).sort();
+  assert.deepEqual(Object.keys(webviewPanelOwners).sort(), panels);
+  const events: string[] = manifest.activationEvents;
+  assert.deepEqual(events.filter((e) => e.startsWith('onWebviewPanel:')).sort(), panels.map((id) => `onWebviewPanel:${id}`));
 });
 
 test('setting defaults in package.json match the typed accessor', () => {
