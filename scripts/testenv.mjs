@@ -11,8 +11,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheRoot, ensureBuilt, run } from '../testenv/lib/build.mjs';
 import {
-  PORTS, bootstrapLocal, bootstrapRemote, componentStatus, componentsFor, ensureCredentials, kubeconfigPaths,
-  runDir, startComponent, stopComponent, waitHealthy, waitNodesReady, wipeData, writeState,
+  PORTS, argumentsChanged, bootstrapLocal, bootstrapRemote, componentStatus, componentsFor, ensureCredentials, kubeconfigPaths,
+  pointNodesAtKwok, runDir, startComponent, stopComponent, waitHealthy, waitNodesReady, wipeData, writeState,
 } from '../testenv/lib/env.mjs';
 import { logFile } from '../testenv/lib/procs.mjs';
 
@@ -75,7 +75,7 @@ async function status() {
 async function up() {
   {
     const all = await statuses(componentsFor(binsFromCache()));
-    if (all.every(({ s }) => s.healthy)) {
+    if (all.every(({ c, s }) => s.healthy && !argumentsChanged(c, { stagesFile }))) {
       log('already up and healthy: nothing to do (npm run testenv:status for details)');
       return 0;
     }
@@ -94,7 +94,12 @@ async function up() {
   const byName = Object.fromEntries(comps.map((c) => [c.name, c]));
   const ensure = async (name) => {
     const c = byName[name];
-    const s = await componentStatus(c);
+    let s = await componentStatus(c);
+    if (s.running && argumentsChanged(c, ctx)) {
+      log(`${name}: started with other arguments than testenv now uses: restarting it`);
+      await stopComponent(c);
+      s = await componentStatus(c);
+    }
     if (s.healthy) return log(`${name}: already running (pid ${s.pid})`);
     if (s.running) {
       log(`${name}: running but not healthy: waiting up to 20 s, then restarting it`);
@@ -121,6 +126,7 @@ async function up() {
   t = Date.now();
   const ready = await waitNodesReady();
   log(`${ready} KWOK nodes Ready in ${secs(Date.now() - t)}`);
+  await pointNodesAtKwok();
   await Promise.all([ensure('local-workflow-controller'), ensure('local-spark-operator')]);
   writeState({
     startedAt: new Date().toISOString(),

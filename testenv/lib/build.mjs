@@ -87,6 +87,15 @@ function writableCopy(src, dest) {
   walk(dest);
 }
 
+// KWOK's Logs/ClusterLogs CRDs: kwok runs with --enable-crds=Logs,ClusterLogs so a test can say which
+// file serves which pod's container log (see docs/testenv.md, "Container logs").
+const KWOK_LOG_CRDS = ['kwok.x-k8s.io_logs.yaml', 'kwok.x-k8s.io_clusterlogs.yaml'];
+
+function copyKwokLogCrds(moduleDir, out) {
+  mkdirSync(join(out, 'crds'), { recursive: true });
+  for (const f of KWOK_LOG_CRDS) cpSync(join(moduleDir, 'kustomize', 'crd', 'bases', f), join(out, 'crds', f));
+}
+
 /**
  * The components: each has a folder name (by version), the files it produces, a `download` step
  * (network) and a `compile` step (CPU). `repoRoot` is the Kindling checkout (for testenv/go/kube).
@@ -126,6 +135,7 @@ function components(versions, repoRoot, root) {
       },
       compile: (ctx, out) =>
         run('go', ['build', ...goFlags, '-ldflags', `-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=${versions.kwok.replace(/^v/, '')}`, '-o', join(out, 'kwok'), './cmd/kwok'], { cwd: kwokDir, logStream: ctx.logStream }),
+      after: (out) => copyKwokLogCrds(kwokDir, out),
     },
     {
       name: `argo-workflows-${versions.argoWorkflows}`,
@@ -221,10 +231,15 @@ export async function ensureBuilt({ versions, repoRoot, log, logStream }) {
   const py = await pyspark;
   // CRDs are copied at build time; for cached components make sure they are there too.
   const bins = Object.fromEntries(comps.map((c) => [c.name.replace(/-v?\d.*$/, ''), join(binRoot, c.name)]));
+  // A kwok binary cached before the log CRDs were copied: take them from the Go module cache.
+  if (!KWOK_LOG_CRDS.every((f) => existsSync(join(bins.kwok, 'crds', f)))) {
+    copyKwokLogCrds(await goModDir(`sigs.k8s.io/kwok@${versions.kwok}`, logStream), bins.kwok);
+  }
   if (todo.length || py.built) log(`build finished in ${fmt(Date.now() - started)}`);
   return {
     kubeDir: bins.kubernetes,
     kwok: join(bins.kwok, 'kwok'),
+    kwokCrdDir: join(bins.kwok, 'crds'),
     workflowController: join(bins['argo-workflows'], 'workflow-controller'),
     argoCrdDir: join(bins['argo-workflows'], 'crds'),
     sparkOperator: join(bins['spark-operator'], 'spark-operator'),

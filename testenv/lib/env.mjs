@@ -128,6 +128,10 @@ export function componentsFor(bins) {
           `--kubeconfig=${p.componentKubeconfig}`, `--config=${stagesFile}`,
           '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
           '--node-lease-duration-seconds=40', `--server-address=127.0.0.1:${port.kwok}`,
+          // Container logs: the API server proxies pods/log to the node's kubelet endpoint, which is kwok's
+          // own server (it also answers TLS, self-signed; the API server has no --kubelet-certificate-authority
+          // so it does not verify it). Which file serves which container comes from Logs/ClusterLogs objects.
+          '--node-ip=127.0.0.1', `--node-port=${port.kwok}`, '--enable-crds=Logs,ClusterLogs',
         ],
         healthy: async () => (await get(`http://127.0.0.1:${port.kwok}/healthz`)).status === 200,
       });
@@ -203,6 +207,12 @@ export async function waitHealthy(c, timeoutMs) {
 }
 
 /** Starts a component (ports checked first) and waits until it is healthy. */
+/** True when the running process was started with other arguments than `up` would use now (testenv code changed). */
+export function argumentsChanged(c, ctx) {
+  const rec = trackedProcess(runDir(), c.name);
+  return Boolean(rec) && (rec.binary !== c.binary || JSON.stringify(rec.args) !== JSON.stringify(c.args(ctx)));
+}
+
 export async function startComponent(c, ctx, timeoutMs = 90_000) {
   for (const port of c.ports) {
     // A process that was just killed can hold its port for a moment while the kernel tears it down.
@@ -317,7 +327,7 @@ function workflowControllerConfig(versions) {
 
 export async function bootstrapLocal({ bins, versions }) {
   const { k8s, kc, objects } = await clientsFor('local');
-  const crds = [...crdDocs(bins.argoCrdDir), ...crdDocs(bins.sparkCrdDir)];
+  const crds = [...crdDocs(bins.argoCrdDir), ...crdDocs(bins.sparkCrdDir), ...crdDocs(bins.kwokCrdDir)];
   await applyAll(objects, crds);
   const ns = (name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   await applyAll(objects, [ns('argo'), ns('spark-operator'), workflowControllerConfig(versions)]);
@@ -346,6 +356,20 @@ export async function waitNodesReady(timeoutMs = 60_000) {
     await sleep(250);
   }
   throw new Error(`fewer than ${FAKE_NODES.length} KWOK nodes Ready after ${timeoutMs / 1000} s (see ${logFile(runDir(), 'local-kwok')})`);
+}
+
+/**
+ * Points every fake node's kubelet endpoint at kwok's server (127.0.0.1:<kwok port>), so `pods/log` works.
+ * kwok's --node-ip/--node-port set this on new nodes, but its node stages keep an address a node already
+ * has, so nodes made before those flags are patched here (idempotent).
+ */
+export async function pointNodesAtKwok() {
+  for (const name of FAKE_NODES) {
+    const url = `https://127.0.0.1:${PORTS.local.apiserver}/api/v1/nodes/${name}/status`;
+    const patch = { status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: PORTS.local.kwok } } } };
+    const res = await send(url, 'PATCH', JSON.stringify(patch), { 'Content-Type': 'application/merge-patch+json' }, adminTls('local'));
+    if (res.status !== 200) throw new Error(`patch node ${name} status: HTTP ${res.status} ${res.body.slice(0, 500)}`);
+  }
 }
 
 /** The restricted user's rights on the remote cluster: read-only plus create/patch of Argo workflows, in one namespace. */
