@@ -21,7 +21,8 @@
  *     openViewContainer(title)               click the activity-bar entry (e.g. 'Kindling')
  *     webviewFrame(index?)                   FrameLocator of the page a webview extension wrote:
  *                                            frameLocator('iframe.webview').frameLocator('iframe#active-frame')
- *     screenshot(name)                       PNG into test-results/<name>.png; returns the path
+ *     screenshot(name, { keepPointer? })     PNG into test-results/<name>.png; returns the path
+ *                                            (keepPointer: do not move the mouse away first, for hovers)
  *     installedExtension(id?)                { dir, manifest } of the installed extension (default kindling.kindling)
  *     exthostLog()                           text of the remote extension host log (all sessions)
  *     outputChannelLog(name)                 text of a log output channel file, e.g. 'Kindling'
@@ -285,13 +286,18 @@ export class VSCode {
     const row = this.quickInput.locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: /^\s*Developer: Reload Window\s*$/ }) });
     await row.first().click();
     await navigated;
-    await this.waitForWorkbench();
+    await this.waitForWorkbench({ restored: true });
   }
 
-  /** The workbench is drawn and the explorer shows the folder (the remote file system answered). */
-  async waitForWorkbench(): Promise<void> {
+  /**
+   * The workbench is drawn and the explorer shows the folder (the remote file system answered).
+   * `restored`: after a reload the side bar comes back with whichever view container was open
+   * (e.g. Kindling), so any side-bar container or a restored editor will do.
+   */
+  async waitForWorkbench({ restored = false }: { restored?: boolean } = {}): Promise<void> {
     await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await this.page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 60_000 });
+    const ready = restored ? '.explorer-folders-view, .explorer-viewlet, .part.sidebar .composite.title, .part.editor .tab' : '.explorer-folders-view, .explorer-viewlet';
+    await this.page.locator(ready).first().waitFor({ timeout: 60_000 });
   }
 
   /** Opens a workspace file with Quick Open and waits for its editor tab to be active. */
@@ -322,14 +328,20 @@ export class VSCode {
     return this.page.locator('iframe.webview').nth(index).contentFrame().frameLocator('iframe#active-frame');
   }
 
-  /** Saves a PNG of the page; the mouse first moves to the editor area's edge so no hover or tooltip covers the view. */
-  async screenshot(name: string): Promise<string> {
+  /**
+   * Saves a PNG of the page; the mouse first moves to the page's right edge so no hover or tooltip
+   * covers the view. `keepPointer: true` leaves the mouse where it is, for a picture of a hover:
+   * the right edge is often inside a webview beside the editor, and moving there ends its hover.
+   */
+  async screenshot(name: string, { keepPointer = false }: { keepPointer?: boolean } = {}): Promise<string> {
     const file = join(resultsDir, `${name}.png`);
     mkdirSync(resultsDir, { recursive: true });
     const size = this.page.viewportSize();
-    if (size) await this.page.mouse.move(size.width - 2, Math.round(size.height / 2));
-    // A hover (e.g. an activity-bar tooltip) outlives the mouse for a moment; wait until it is gone.
-    await this.page.locator('.workbench-hover-container').first().waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
+    if (size && !keepPointer) {
+      await this.page.mouse.move(size.width - 2, Math.round(size.height / 2));
+      // A hover (e.g. an activity-bar tooltip) outlives the mouse for a moment; wait until it is gone.
+      await this.page.locator('.workbench-hover-container').first().waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
+    }
     await this.page.screenshot({ path: file });
     return file;
   }
