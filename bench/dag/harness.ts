@@ -84,19 +84,30 @@ export interface FakeEntry {
 export interface FakeWindow {
   fakeHost: {
     inbox: FakeEntry[];
-    send(message: unknown): number;
+    stage(wire: string): void;
+    sendStaged(): Promise<number>;
     next(type: string, since: number): Promise<FakeEntry>;
   };
   kindlingDag: { panBy(dx: number, dy: number): void; zoomBy(f: number): void; fit(): void; paint(): void };
 }
 
-/** Sends a host message and waits for the `rendered` report it causes; returns sent → painted. */
-export async function sendAndWait(page: Page, message: HostMessage, reason: 'graph' | 'status'): Promise<{ ms: number; payload: Record<string, unknown> }> {
+/**
+ * Hands the page a host message as VS Code's extension host puts it on the wire (`webview.postMessage`
+ * JSON-stringifies every message). Not timed: this is Playwright's transport, not the panel's. A
+ * string crosses the DevTools protocol cheaply; a 1k-node object would be rebuilt in the page by
+ * Playwright's injected script (hundreds of ms under load, and garbage the app would then collect).
+ */
+export async function stageMessage(page: Page, wire: string): Promise<void> {
+  await page.evaluate((w) => (globalThis as unknown as FakeWindow).fakeHost.stage(w), wire);
+}
+
+/** Delivers the staged message and waits for the `rendered` report it causes; returns delivered → painted. */
+export async function sendStagedAndWait(page: Page, reason: 'graph' | 'status'): Promise<{ ms: number; payload: Record<string, unknown> }> {
   return page.evaluate(
-    async ({ message, reason }) => {
+    async ({ reason }) => {
       const host = (globalThis as unknown as FakeWindow).fakeHost;
       const from = host.inbox.length;
-      const sent = host.send(message);
+      const sent = await host.sendStaged();
       // Polling is fine: each entry carries the time the app posted it, not when we looked.
       for (let i = 0; i < 30000; i++) {
         const entry = host.inbox.slice(from).find((e) => e.message.type === 'rendered' && e.message.payload.reason === reason);
@@ -105,6 +116,12 @@ export async function sendAndWait(page: Page, message: HostMessage, reason: 'gra
       }
       throw new Error(`no rendered(${reason}) report`);
     },
-    { message, reason },
+    { reason },
   );
+}
+
+/** stageMessage + sendStagedAndWait, for callers that do not time the host side. */
+export async function sendAndWait(page: Page, message: HostMessage, reason: 'graph' | 'status'): Promise<{ ms: number; payload: Record<string, unknown> }> {
+  await stageMessage(page, JSON.stringify(message));
+  return sendStagedAndWait(page, reason);
 }
