@@ -8,8 +8,9 @@ export interface HostToWebview {
   /** A new or re-parsed document. `documentUri` lets the webview keep zoom/selection per file. */
   graph: { documentUri: string; fileName: string; version: number; result: ParseResult };
   /**
-   * `graph` for big files, with the result as JSON text: structured-cloning 10k node objects into
-   * the webview costs hundreds of ms, one string is a copy, and JSON.parse is the fastest way back.
+   * `graph` with the result as JSON text, for all but tiny graphs: structured-cloning node objects
+   * into the webview costs more than one string copy and a JSON.parse (hundreds of ms at 10k nodes,
+   * ~20 ms at 1k; VS Code adds a JSON round trip through the workbench on top, cheap for a string).
    */
   graphJson: { documentUri: string; fileName: string; version: number; resultJson: string };
   /** Nothing to draw (no editor, or a file that is not a pipeline). */
@@ -41,8 +42,8 @@ export interface WebviewToHost {
 
 export type GraphPayload = HostToWebview['graph'];
 
-/** Graphs with more nodes than this travel as `graphJson`. */
-export const graphJsonThreshold = 2000;
+/** Graphs with more nodes than this travel as `graphJson` (below it both cost the same: bench notes). */
+export const graphJsonThreshold = 200;
 
 /** The message that carries a graph snapshot: `graph`, or `graphJson` for big graphs. */
 export function graphMessage(payload: GraphPayload): HostMessage {
