@@ -1,4 +1,4 @@
-// `node bench/bundles.mjs [distDir] [--runs N]`: sizes of the shipped bundles and the .vsix, and how
+// `npm run bench:bundles -- [distDir] [--runs N]`: sizes of the shipped bundles and the .vsix, and how
 // long Node takes to first require the cluster feature and then the run feature — the order a user
 // who opens the Clusters view and then runs a script pays for. Each sample is a fresh Node process, so
 // nothing is cached between samples. Build first (`npm run package` for the production bundles).
