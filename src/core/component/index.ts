@@ -6,3 +6,4 @@ export * from './provenance';
 export * from './status';
 export * from './notebookOutput';
 export * from './args';
+export * from './logLines';

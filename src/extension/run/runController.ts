@@ -126,7 +126,7 @@ export class RunController implements vscode.Disposable {
     const follower = new RunLogFollower(kc, run.ref.namespace, { data: (_pod, text) => channel.append(text), note: (t) => channel.appendLine(t) });
     const watch = watchRun(kc, run.ref, { onPod: (p) => follower.onPod(p) });
     // Finished runs: their logs arrive at once; running ones stream until the run ends.
-    void watch.done.then(() => follower.stop());
+    void watch.done.then(() => follower.finish());
     run.dispose = () => {
       watch.stop();
       follower.stop();
@@ -263,7 +263,8 @@ export class RunController implements vscode.Disposable {
         }
       },
     );
-    follower.stop();
+    // Not stop(): the last lines may still be on their way when the run's phase changes.
+    await follower.finish();
     const final = started.watch.snapshot();
     if (manifests.notebookOutput) await this.collectNotebookOutput(kc, manifests, final, uri, channel);
     const took = final.timings.finishedAt !== undefined ? ` in ${formatMs(final.timings.finishedAt - invokedAt)}` : '';

@@ -2,6 +2,7 @@ export * from './errors';
 export * from './submit';
 export * from './watch';
 export * from './logs';
+export * from './podLogStream';
 export * from './cancel';
 export * from './list';
 export * from './runComponent';

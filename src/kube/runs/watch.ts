@@ -11,6 +11,8 @@ export interface PodInfo {
   phase: string;
   nodeName?: string;
   containers: string[];
+  /** Containers that have stopped (their log will not grow). */
+  terminatedContainers: string[];
   /** Why a pod failed (container termination reason/message), when it did. */
   reason?: string;
   annotations: Record<string, string>;
@@ -46,7 +48,7 @@ interface KubeObj {
   status?: {
     phase?: string;
     conditions?: { type?: string; status?: string }[];
-    containerStatuses?: { state?: { terminated?: { reason?: string; message?: string; exitCode?: number } } }[];
+    containerStatuses?: { name?: string; state?: { terminated?: { reason?: string; message?: string; exitCode?: number } } }[];
   };
 }
 
@@ -108,6 +110,7 @@ export function watchRun(kc: KubeConfig, ref: ResourceRef, opts: WatchRunOptions
       phase,
       nodeName: obj.spec?.nodeName,
       containers: (obj.spec?.containers ?? []).map((c) => c.name),
+      terminatedContainers: (obj.status?.containerStatuses ?? []).filter((c) => c.name && c.state?.terminated).map((c) => c.name as string),
       reason: terminated ? [terminated.reason, terminated.message, `exit code ${terminated.exitCode}`].filter(Boolean).join(': ') : undefined,
       annotations: obj.metadata?.annotations ?? {},
     };
