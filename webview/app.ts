@@ -104,6 +104,8 @@ export class DagApp {
   private lastStatus: StatusSnapshot | undefined;
   private layoutGeneration = 0;
   private framePending = false;
+  /** Something changed since the last paint (cleared by every paint). */
+  private paintWanted = false;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly minimap: Minimap;
   private rgbCache = new Map<string, number>();
@@ -346,10 +348,14 @@ export class DagApp {
   // ─── painting ───────────────────────────────────────────────────────────────────────────────
 
   private requestPaint(): void {
+    this.paintWanted = true;
     if (this.framePending) return;
     this.framePending = true;
     requestAnimationFrame(() => {
       this.framePending = false;
+      // A synchronous paint since the request (a new layout paints at once) already drew this
+      // state; painting again would rasterize the whole canvas a second time in the same frame.
+      if (!this.paintWanted) return;
       if (this.moving && this.scene) this.paintFromCache();
       else this.paint();
     });
@@ -357,6 +363,7 @@ export class DagApp {
 
   /** Paints synchronously (timings are taken by the callers); the view bitmap is re-made later. */
   paint(): void {
+    this.paintWanted = false;
     const ctx = this.e.canvas.getContext('2d');
     if (!ctx) return;
     this.cache.valid = false;
@@ -376,6 +383,7 @@ export class DagApp {
 
   /** One frame of a moving view: the cached bitmap, moved and scaled; re-rendered when exhausted. */
   private paintFromCache(): void {
+    this.paintWanted = false;
     const ctx = this.e.canvas.getContext('2d');
     const scene = this.scene;
     if (!ctx || !scene) return;
