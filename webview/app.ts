@@ -109,6 +109,7 @@ export class DagApp {
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly minimap: Minimap;
   private rgbCache = new Map<string, number>();
+  private asciiWidth = new Map<string, Float32Array>();
   /**
    * While the view moves (pan, zoom), frames are blits of a pre-rendered bitmap of the viewport
    * plus a margin: software canvas cannot redraw thousands of nodes at 60 fps, but it can move a
@@ -307,12 +308,32 @@ export class DagApp {
     const widths = new Float32Array(visible.length);
     const ctx = visible.length <= 3000 ? this.e.canvas.getContext('2d') : null;
     if (ctx) ctx.font = `600 12px ${this.theme.font}`;
+    // Most labels are short printable ASCII that get the minimum width whatever they measure: the
+    // sum of their glyph advances (measured once per font), with a margin for kerning, proves it
+    // without a measureText call per label. Same widths; 1k nodes: ~1,000 calls -> ~100.
+    const advances = ctx ? this.asciiAdvances(ctx) : undefined;
+    const fitsMinimum = nodeWidth - 40;
     for (let v = 0; v < visible.length; v++) {
       const label = graph.nodes[visible[v]].label;
-      const textW = ctx ? ctx.measureText(label).width : label.length * 7;
+      let textW: number;
+      if (!ctx || !advances) textW = label.length * 7;
+      else {
+        const bound = asciiWidthBound(label, advances);
+        textW = bound >= 0 && bound * 1.1 + 2 <= fitsMinimum ? 0 : ctx.measureText(label).width;
+      }
       widths[v] = Math.min(maxNodeWidth, Math.max(nodeWidth, Math.ceil(textW) + 40));
     }
     return widths;
+  }
+
+  /** Advance of each printable ASCII character (32-126) in the context's current font, cached per font. */
+  private asciiAdvances(ctx: CanvasRenderingContext2D): Float32Array {
+    const cached = this.asciiWidth.get(ctx.font);
+    if (cached) return cached;
+    const advances = new Float32Array(95);
+    for (let c = 32; c <= 126; c++) advances[c - 32] = ctx.measureText(String.fromCharCode(c)).width;
+    this.asciiWidth.set(ctx.font, advances);
+    return advances;
   }
 
   private worldOf(scene: Scene, nodeId: string): [number, number] | undefined {
@@ -1023,6 +1044,17 @@ export class DagApp {
 
 function describe(d: PipelineDiagnostic): string {
   return d.range ? `${d.message} (line ${d.range.startLine + 1}, column ${d.range.startCol + 1})` : d.message;
+}
+
+/** Sum of the glyph advances of a printable ASCII text, or -1 for any other text. */
+function asciiWidthBound(text: string, advances: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 32 || c > 126) return -1;
+    sum += advances[c - 32];
+  }
+  return sum;
 }
 
 function errorText(error: unknown): string {

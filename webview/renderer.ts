@@ -6,7 +6,7 @@
  */
 import { EdgeStyle } from './layout/project';
 import { chooseLod, forEachNodeIn, type Lod, type ViewTransform } from './layout/view';
-import { NodeFlag, type Scene } from './scene';
+import { NodeFlag, sceneBundles, type Scene } from './scene';
 import { kindCodes, type Theme } from './theme';
 
 export interface FrameStats {
@@ -363,7 +363,7 @@ function drawEdgeLabels(ctx: CanvasRenderingContext2D, scene: Scene, x0: number,
 }
 
 function drawBundles(ctx: CanvasRenderingContext2D, scene: Scene, t: ViewTransform, x0: number, y0: number, x1: number, y1: number, theme: Theme): number {
-  const b = scene.bundles;
+  const b = sceneBundles(scene);
   ctx.beginPath();
   let drawn = 0;
   for (let i = 0; i < b.length; i += 4) {

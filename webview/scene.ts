@@ -28,8 +28,11 @@ export interface Scene {
   /** 1 for a group header (expanded or collapsed). */
   group: Uint8Array;
   edgeBox: Float32Array;
-  /** Coarse, de-duplicated straight edges for the zoomed-out view: x0, y0, x1, y1 each. */
-  bundles: Float32Array;
+  /**
+   * Coarse, de-duplicated straight edges for the zoomed-out view: x0, y0, x1, y1 each. Built on the
+   * first "dots" paint (sceneBundles), not with the scene: most first frames never need them.
+   */
+  bundles: Float32Array | undefined;
   /** Labels shortened to fit their box, computed on first full-detail paint. */
   fitted: (string | undefined)[];
   /** Labelled edges ("true", "Failed", …) by projected edge index. */
@@ -91,7 +94,7 @@ export function buildScene(graph: PipelineGraph, projection: ProjectedGraph, lay
     flags: new Uint8Array(count),
     group,
     edgeBox,
-    bundles: buildBundles(projection, layout),
+    bundles: undefined,
     fitted: new Array<string | undefined>(count),
     edgeLabels: labelledEdges(graph, projection),
   };
@@ -114,6 +117,11 @@ function labelledEdges(graph: PipelineGraph, p: ProjectedGraph): { edge: number;
     if (e !== undefined) out.push({ edge: e, text: edge.label.length > 24 ? edge.label.slice(0, 23) + '…' : edge.label });
   }
   return out;
+}
+
+/** The scene's edge bundles, built on first use. */
+export function sceneBundles(scene: Scene): Float32Array {
+  return (scene.bundles ??= buildBundles(scene.projection, scene.layout));
 }
 
 /**
