@@ -123,7 +123,7 @@ test('when the API server restarts mid-run the log stream reconnects and repeats
   await waitFor(async () => (sink.lines.length >= 1 ? true : undefined), { timeoutMs: 60_000, what: 'the first log line' });
   restartComponent('local-apiserver', { kill: true });
   log.line('printed while the stream was down');
-  await waitFor(async () => (sink.lines.length >= 2 ? true : undefined), { timeoutMs: 60_000, what: 'the line printed during the restart' });
+  await waitFor(async () => (sink.lines.length >= 2 ? true : undefined), { timeoutMs: 60_000, what: 'the line printed while the stream was down' });
   log.line('after the restart');
   await waitFor(async () => (sink.lines.length >= 3 ? true : undefined), { timeoutMs: 10_000, what: 'the line printed after the restart' });
   assert.deepEqual(sink.texts(), ['before the restart\n', 'printed while the stream was down\n', 'after the restart\n']);
