@@ -20,7 +20,8 @@ import {
 import type { LayoutInput } from './layout/layered';
 import type { LayoutClient } from './layoutClient';
 import { drawScene, Minimap } from './renderer';
-import { applyStatus, buildScene, maxNodeWidth, NodeFlag, nodeHeight, nodeWidth, type Scene } from './scene';
+import { applyStatus, buildScene, NodeFlag, nodeHeight, type Scene } from './scene';
+import { boxWidth, estimatedBoxWidth } from './layout/labelWidth';
 import { readTheme, watchTheme, type Theme } from './theme';
 
 export interface HostApi {
@@ -307,22 +308,16 @@ export class DagApp {
   private nodeWidths(graph: PipelineGraph, visible: Int32Array): Float32Array {
     const widths = new Float32Array(visible.length);
     const ctx = visible.length <= 3000 ? this.e.canvas.getContext('2d') : null;
-    if (ctx) ctx.font = `600 12px ${this.theme.font}`;
-    // Most labels are short printable ASCII that get the minimum width whatever they measure: the
-    // sum of their glyph advances (measured once per font), with a margin for kerning, proves it
-    // without a measureText call per label. Same widths; 1k nodes: ~1,000 calls -> ~100.
-    const advances = ctx ? this.asciiAdvances(ctx) : undefined;
-    const fitsMinimum = nodeWidth - 40;
-    for (let v = 0; v < visible.length; v++) {
-      const label = graph.nodes[visible[v]].label;
-      let textW: number;
-      if (!ctx || !advances) textW = label.length * 7;
-      else {
-        const bound = asciiWidthBound(label, advances);
-        textW = bound >= 0 && bound * 1.1 + 2 <= fitsMinimum ? 0 : ctx.measureText(label).width;
-      }
-      widths[v] = Math.min(maxNodeWidth, Math.max(nodeWidth, Math.ceil(textW) + 40));
+    if (!ctx) {
+      for (let v = 0; v < visible.length; v++) widths[v] = estimatedBoxWidth(graph.nodes[visible[v]].label);
+      return widths;
     }
+    ctx.font = `600 12px ${this.theme.font}`;
+    // Most labels get the minimum width without being measured (see boxWidth): 1k nodes, ~1,000
+    // measureText calls -> a few.
+    const advances = this.asciiAdvances(ctx);
+    const measure = (text: string): number => ctx.measureText(text).width;
+    for (let v = 0; v < visible.length; v++) widths[v] = boxWidth(graph.nodes[visible[v]].label, advances, measure);
     return widths;
   }
 
@@ -1044,17 +1039,6 @@ export class DagApp {
 
 function describe(d: PipelineDiagnostic): string {
   return d.range ? `${d.message} (line ${d.range.startLine + 1}, column ${d.range.startCol + 1})` : d.message;
-}
-
-/** Sum of the glyph advances of a printable ASCII text, or -1 for any other text. */
-function asciiWidthBound(text: string, advances: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 32 || c > 126) return -1;
-    sum += advances[c - 32];
-  }
-  return sum;
 }
 
 function errorText(error: unknown): string {

@@ -39,9 +39,6 @@ export interface Scene {
   edgeLabels: { edge: number; text: string }[];
 }
 
-/** Minimum and maximum box width; labels longer than the maximum are shortened with an ellipsis. */
-export const nodeWidth = 168;
-export const maxNodeWidth = 300;
 export const nodeHeight = 44;
 
 export function buildScene(graph: PipelineGraph, projection: ProjectedGraph, layout: LayoutOutput): Scene {
