@@ -20,6 +20,7 @@ import {
 import { configDefaults, formatConfigError, loadConfig, type ConfigError, type KindlingConfig } from '../../core/config';
 import { loadKubeConfig, type KubeTarget } from '../client';
 import { gitInfo } from '../git';
+import { shareConnections } from '../sharedConnections';
 import { RunError } from './errors';
 import { submitComponent, type SubmittedRun } from './submit';
 import { watchRun, type PodInfo, type RunSnapshot, type RunWatch } from './watch';
@@ -55,12 +56,16 @@ export function runServiceAccounts(config: KindlingConfig): { namespace: string;
   return { namespace: config.namespace ?? configDefaults.namespace, serviceAccounts: [...new Set([main, config.spark?.serviceAccount ?? main])] };
 }
 
-/** Loads the kubeconfig and context, turning "no such file/context" into a RunError the UI can explain. */
+/**
+ * Loads the kubeconfig and context, turning "no such file/context" into a RunError the UI can explain.
+ * The file is read again on every run (the user may have switched context); the connections are not:
+ * every run shares kept-alive sockets and TLS sessions with the previous ones (sharedConnections.ts).
+ */
 export function connect(target: KubeTarget): KubeConfig {
   try {
     const kc = loadKubeConfig(target);
     if (!kc.getCurrentCluster()) throw new Error(`the kubeconfig has no current context${target.kubeconfigPath ? ` (${target.kubeconfigPath})` : ''}`);
-    return kc;
+    return shareConnections(kc);
   } catch (err) {
     throw new RunError(`No cluster to run on: ${err instanceof Error ? err.message : String(err)}. Create the local cluster with "Kindling: Create Local Cluster".`, 'no-context', err);
   }
