@@ -137,7 +137,10 @@ export function componentsFor(bins) {
       });
       list.push({
         name: 'local-workflow-controller', cluster, binary: bins.workflowController, ports: [port.argoHealth, port.argoMetrics],
-        env: { LEADER_ELECTION_DISABLE: 'true' },
+        // DEFAULT_REQUEUE_TIME (Argo's workflow/controller/rate_limiters.go, default 10s) is how long a
+        // workflow waits in the queue after a pod event: with 10 s a run is seen done ~10 s after its pod
+        // completes. 1 s is the floor Argo's own comment recommends (informers must catch up).
+        env: { LEADER_ELECTION_DISABLE: 'true', DEFAULT_REQUEUE_TIME: '1s' },
         args: () => [
           `--kubeconfig=${p.componentKubeconfig}`, '--namespace=argo', '--configmap=workflow-controller-configmap',
           '--executor-image=quay.io/argoproj/argoexec:' + bins.versions.argoWorkflows, '--loglevel=info', '--workflow-workers=8',
@@ -207,10 +210,10 @@ export async function waitHealthy(c, timeoutMs) {
 }
 
 /** Starts a component (ports checked first) and waits until it is healthy. */
-/** True when the running process was started with other arguments than `up` would use now (testenv code changed). */
+/** True when the running process was started with other arguments or environment than `up` would use now (testenv code changed). */
 export function argumentsChanged(c, ctx) {
   const rec = trackedProcess(runDir(), c.name);
-  return Boolean(rec) && (rec.binary !== c.binary || JSON.stringify(rec.args) !== JSON.stringify(c.args(ctx)));
+  return Boolean(rec) && (rec.binary !== c.binary || JSON.stringify(rec.args) !== JSON.stringify(c.args(ctx)) || JSON.stringify(rec.env ?? {}) !== JSON.stringify(c.env ?? {}));
 }
 
 export async function startComponent(c, ctx, timeoutMs = 90_000) {

@@ -44,7 +44,8 @@ export function startProcess(runDir, name, binary, args, { env = {}, cwd } = {})
   const child = spawn(binary, args, { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, ...env }, cwd });
   closeSync(fd);
   child.unref();
-  const rec = { pid: child.pid, binary, args, startedAt: new Date().toISOString(), log };
+  // env: only the component's own variables (not process.env), so `up` can tell when they changed.
+  const rec = { pid: child.pid, binary, args, env, startedAt: new Date().toISOString(), log };
   writeFileSync(pidFile(runDir, name), JSON.stringify(rec, null, 2) + '\n');
   return rec;
 }
