@@ -146,14 +146,17 @@ export interface StartOptions {
 }
 
 /**
- * Starts watching before the object exists (the name is known), so the first pod events are not
- * missed and no time is lost between "created" and "watching".
+ * Sends the create call and opens the watches together (the name is known before the object exists),
+ * so no time is lost between "created" and "watching". The create goes first so that it, not a watch,
+ * gets the connection kept alive from the previous call (sharedConnections.ts); the watches start
+ * with the current state of the run and its pods, so starting them a moment later misses nothing.
  */
 export async function startComponent(kc: KubeConfig, manifests: ComponentManifests, opts: StartOptions = {}): Promise<StartedRun> {
+  const submitting = submitComponent(kc, manifests);
   const watch = watchRun(kc, manifests.ref, { invokedAt: opts.invokedAt, onUpdate: opts.onUpdate, onPod: opts.onPod });
   let submitted: SubmittedRun;
   try {
-    submitted = await submitComponent(kc, manifests);
+    submitted = await submitting;
   } catch (err) {
     watch.stop();
     throw err;
