@@ -7,6 +7,7 @@ export interface KindlingSettings {
   'cluster.kindPath': string;
   'cluster.addonManifestDir': string;
   kubeconfig: string;
+  'run.context': string;
   'dag.renderDelayMs': number;
   'dag.followActiveEditor': boolean;
 }
@@ -19,6 +20,7 @@ export const settingDefaults: Readonly<KindlingSettings> = {
   'cluster.kindPath': '',
   'cluster.addonManifestDir': '',
   kubeconfig: '',
+  'run.context': '',
   'dag.renderDelayMs': 250,
   'dag.followActiveEditor': true,
 };

@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { kindContextName } from '../../core/cluster/kindConfig';
+import { runContextName } from '../../core/cluster/runContext';
 import {
   ComponentError,
   detectComponentKind,
@@ -337,11 +338,9 @@ export class RunController implements vscode.Disposable {
   }
 
   private target(): { kubeconfigPath?: string; context: string } {
-    // Runs go to the Kindling kind cluster unless KINDLING_RUN_CONTEXT names another context
-    // (tests, or a user who knows what they are doing): never silently to whatever is current.
     return {
       kubeconfigPath: getSetting('kubeconfig') || undefined,
-      context: process.env.KINDLING_RUN_CONTEXT || kindContextName(getSetting('cluster.name')),
+      context: runContextName({ envOverride: process.env.KINDLING_RUN_CONTEXT, setting: getSetting('run.context'), clusterName: getSetting('cluster.name') }),
     };
   }
 
