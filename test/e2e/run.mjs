@@ -1,13 +1,16 @@
 // E2E tier: real VS Code (code-server) driven through Debian's chromium by playwright-core.
 // Installs the harness when it is not cached yet (scripts/harness.mjs), packages the extension when
 // the .vsix is missing, then runs test/e2e/**/*.test.ts one file at a time (each starts its own
-// code-server). The TAP report goes to $KINDLING_TAP_FILE (scripts/test.mjs adds it up).
+// code-server). Run as Component tests submit to the shared test environment's local control plane,
+// so the tier brings it up when it is down and leaves it as found (scripts/lib/testenvSession.mjs).
+// The TAP report goes to $KINDLING_TAP_FILE (scripts/test.mjs adds it up).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureHarness, vsixPath } from '../../scripts/harness.mjs';
 import { findTests, runNodeTests } from '../../scripts/lib/nodeTest.mjs';
+import { useTestenv } from '../../scripts/lib/testenvSession.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const started = Date.now();
@@ -47,7 +50,14 @@ if (process.env.KINDLING_E2E_VSIX) {
   if (newer.length) console.warn(`[e2e] WARNING: ${newer.join(', ')} changed since; \`npm run package\` to test the current code`);
 }
 
-const code = runNodeTests(files, { tapFile: process.env.KINDLING_TAP_FILE, concurrency: 1, timeoutMs: 300_000 });
+const release = useTestenv('e2e');
+if (!release) process.exit(1);
+let code;
+try {
+  code = runNodeTests(files, { tapFile: process.env.KINDLING_TAP_FILE, concurrency: 1, timeoutMs: 300_000 });
+} finally {
+  release();
+}
 console.log(`[e2e] ${files.length} file(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 process.exit(code);
 
