@@ -12,6 +12,7 @@ import { kindContextName } from '../../core/cluster/kindConfig';
 import { runContextName } from '../../core/cluster/runContext';
 import {
   ComponentError,
+  describeTimings,
   detectComponentKind,
   extractNotebookOutput,
   formatMs,
@@ -267,6 +268,9 @@ export class RunController implements vscode.Disposable {
     // Not stop(): the last lines may still be on their way when the run's phase changes.
     await follower.finish();
     const final = started.watch.snapshot();
+    // The loop's stages in the run's own output, where the user is already looking (also in the Runs view hover).
+    const stages = describeTimings(final.timings);
+    if (stages) channel.appendLine(`[kindling] timings: ${stages}`);
     if (manifests.notebookOutput) await this.collectNotebookOutput(kc, manifests, final, uri, channel);
     const took = final.timings.finishedAt !== undefined ? ` in ${formatMs(final.timings.finishedAt - invokedAt)}` : '';
     if (final.status.phase === 'Succeeded') {

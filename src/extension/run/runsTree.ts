@@ -63,7 +63,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunEntry>, vsco
     const duration = run.timings.finishedAt !== undefined && (run.timings.invokedAt ?? run.timings.submittedAt) !== undefined
       ? formatMs(run.timings.finishedAt - (run.timings.invokedAt ?? run.timings.submittedAt ?? 0))
       : undefined;
-    item.description = [run.kind ?? run.ref.kind, run.phase, duration].filter(Boolean).join(' · ');
+    // Phase first: the side bar is narrow and cuts the description's end, and the phase is what a user looks for.
+    item.description = [run.phase, duration, run.kind ?? run.ref.kind].filter(Boolean).join(' · ');
     item.iconPath = icons[run.phase];
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**${run.ref.name}** — ${run.ref.kind} in \`${run.ref.namespace}\`\n\n`);
