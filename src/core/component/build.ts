@@ -54,7 +54,9 @@ export function buildComponent(req: ComponentRequest): ComponentManifests {
     parameters,
     environment: req.environment,
   });
-  const podAnnotations = { ...annotations, ...(req.podAnnotations ?? {}) };
+  // kindling.yaml's podAnnotations cannot overwrite provenance (a run must say what it ran); the
+  // request's own extras (tests, tools) are added last on purpose.
+  const podAnnotations = { ...(req.config.podAnnotations ?? {}), ...annotations, ...(req.podAnnotations ?? {}) };
 
   let configMap: ConfigMap | undefined;
   let workspaceVolume: VolumeSpec;

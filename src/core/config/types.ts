@@ -59,6 +59,8 @@ export interface KindlingConfig {
   resources?: Resources;
   env?: EnvVar[];
   volumes?: VolumeMount[];
+  /** Added to every pod of a run; provenance annotations of the same key win. */
+  podAnnotations?: Record<string, string>;
   spark?: SparkConfig;
   notebook?: { runner?: NotebookRunner; kernel?: string };
   remotes?: Record<string, RemoteTarget>;

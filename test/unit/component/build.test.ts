@@ -143,6 +143,19 @@ test('pod annotations (e.g. the test environment fail switch) reach the pods onl
   assert.equal(wf.metadata.annotations['kindling.dev/fail'], undefined);
 });
 
+test('kindling.yaml podAnnotations reach every pod of a run, but never replace provenance', () => {
+  const withAnnotations: KindlingConfig = { ...config, podAnnotations: { 'sidecar.istio.io/inject': 'false', 'kindling.dev/source-sha256': 'forged' } };
+  const wf = buildComponent(request({ config: withAnnotations })).resource as Workflow;
+  assert.equal(wf.spec.podMetadata.annotations['sidecar.istio.io/inject'], 'false');
+  assert.equal(wf.spec.podMetadata.annotations['kindling.dev/source-sha256'], 'f'.repeat(64));
+  assert.equal(wf.metadata.annotations['sidecar.istio.io/inject'], undefined, 'the Workflow object itself is not annotated');
+  const app = buildComponent(request({ kind: 'pyspark', config: withAnnotations, content: trainSpark })).resource as SparkApplication;
+  for (const role of [app.spec.driver, app.spec.executor]) {
+    assert.equal(role.annotations['sidecar.istio.io/inject'], 'false');
+    assert.equal(role.annotations['kindling.dev/source-sha256'], 'f'.repeat(64));
+  }
+});
+
 test('shell → bash when the shebang asks for it, sh otherwise', () => {
   const wf = buildComponent(request({ kind: 'shell', relativePath: 'evaluate.sh', content: evaluate, args: ['/models/x'] })).resource as Workflow;
   assert.deepEqual(wf.spec.templates[0].container?.command, ['bash', '/workspace/evaluate.sh']);

@@ -28,6 +28,7 @@ test('the loader accepts the example and returns typed values', () => {
   assert.equal(config.spark?.executor?.instances, 2);
   assert.equal(config.spark?.restartPolicy?.type, 'OnFailure');
   assert.equal(config.notebook?.runner, 'auto');
+  assert.equal(config.podAnnotations?.['cluster-autoscaler.kubernetes.io/safe-to-evict'], 'false');
   assert.equal(config.remotes?.prod.context, 'gke_ml-prod_europe-west4_ml');
 });
 
@@ -86,6 +87,9 @@ const cases: { name: string; text: string; valid: boolean; line?: number; column
   { name: 'remote without context', text: minimal + 'remotes:\n  prod: { namespace: ml }\n', valid: false, line: 4, message: /remotes\.prod: missing required key "context"/ },
   { name: 'null value', text: minimal + 'namespace:\n', valid: false, line: 3, message: /namespace: expected string, got nothing/ },
   { name: 'list instead of mapping', text: 'version: 1\nimages:\n  - a/b:1\n', valid: false, line: 2, message: /images: expected object, got a list/ },
+  { name: 'pod annotations', text: minimal + 'podAnnotations:\n  sidecar.istio.io/inject: "false"\n  note: hello\n', valid: true },
+  { name: 'pod annotation not a string', text: minimal + 'podAnnotations:\n  sidecar.istio.io/inject: false\n', valid: false, line: 4, message: /podAnnotations\.sidecar\.istio\.io\/inject: expected string, got boolean/ },
+  { name: 'pod annotation bad key', text: minimal + 'podAnnotations:\n  "not a key": x\n', valid: false, line: 4, message: /podAnnotations/ },
   { name: 'top level is a list', text: '- a\n- b\n', valid: false, line: 0, message: /expected object/ },
 ];
 
@@ -141,5 +145,5 @@ test('aliases are followed', () => {
 
 test('formatConfigError counts from 1 for people', () => {
   const { errors } = loadConfig(minimal + 'namepsace: x\n');
-  assert.equal(formatConfigError('kindling.yaml', errors[0]), 'kindling.yaml:4:1: unknown key "namepsace" (allowed: version, images, namespace, serviceAccount, resources, env, volumes, spark, notebook, remotes)');
+  assert.equal(formatConfigError('kindling.yaml', errors[0]), 'kindling.yaml:4:1: unknown key "namepsace" (allowed: version, images, namespace, serviceAccount, resources, env, volumes, podAnnotations, spark, notebook, remotes)');
 });
