@@ -37,6 +37,22 @@ export function workflowStatus(obj: WorkflowStatusShape): RunStatus {
   return { phase, raw: raw || undefined, message: message || undefined };
 }
 
+/**
+ * Adds a failed pod's reason (`<reason>: <message>: exit code N`) to the controller's message, leaving
+ * out the parts the controller already said: Argo writes "Error (exit code 1)" for the pod reason
+ * "Error: exit code 1", and the user should read that once, not twice.
+ */
+export function withFailureDetail(message: string | undefined, detail: string | undefined): string | undefined {
+  if (!detail) return message;
+  if (!message) return detail;
+  const said = message.toLowerCase();
+  const missing = detail
+    .split(': ')
+    .map((part) => part.trim())
+    .filter((part) => part && !said.includes(part.toLowerCase()));
+  return missing.length ? `${message} (${missing.join(': ')})` : message;
+}
+
 interface SparkStatusShape {
   status?: { applicationState?: { state?: string; errorMessage?: string } };
 }

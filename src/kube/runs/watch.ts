@@ -4,7 +4,7 @@
  * are re-established when the server closes them (it does, every few minutes).
  */
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
-import { isTerminal, Labels, sparkStatus, workflowStatus, type ResourceRef, type RunStatus, type RunTimings } from '../../core/component';
+import { isTerminal, Labels, sparkStatus, withFailureDetail, workflowStatus, type ResourceRef, type RunStatus, type RunTimings } from '../../core/component';
 
 export interface PodInfo {
   name: string;
@@ -89,7 +89,7 @@ export function watchRun(kc: KubeConfig, ref: ResourceRef, opts: WatchRunOptions
 
   const withPodReason = (s: RunStatus): RunStatus => {
     const reason = [...pods.values()].find((p) => p.reason)?.reason;
-    return reason && !(s.message ?? '').includes(reason) ? { ...s, message: s.message ? `${s.message} (${reason})` : reason } : s;
+    return { ...s, message: withFailureDetail(s.message, reason) };
   };
 
   const onPod = (type: string, obj: KubeObj): void => {

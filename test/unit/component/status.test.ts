@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { describeTimings, isTerminal, sparkStatus, workflowStatus } from '../../../src/core/component';
+import { describeTimings, isTerminal, sparkStatus, withFailureDetail, workflowStatus } from '../../../src/core/component';
 
 test('Argo workflow phases map to run phases, with the failing pod node message', () => {
   assert.equal(workflowStatus({}).phase, 'Pending');
@@ -37,4 +37,13 @@ test('Spark application states map to run phases', () => {
 test('timings are described relative to the invocation', () => {
   assert.equal(describeTimings({ invokedAt: 1000, submittedAt: 1040, startedAt: 1300, finishedAt: 4000 }), 'submitted +40 ms · started +300 ms · finished +3.0 s');
   assert.equal(describeTimings({}), '');
+});
+
+test('a failed pod\'s reason is added to the run message once, without what the controller already said', () => {
+  // Argo's words for the pod reason "Error: exit code 1" (seen in the Run as Component E2E test).
+  assert.equal(withFailureDetail('Error (exit code 1)', 'Error: exit code 1'), 'Error (exit code 1)');
+  assert.equal(withFailureDetail("child 'main' failed", 'Error: exit code 1'), "child 'main' failed (Error: exit code 1)");
+  assert.equal(withFailureDetail('Error (exit code 137)', 'OOMKilled: exit code 137'), 'Error (exit code 137) (OOMKilled)');
+  assert.equal(withFailureDetail(undefined, 'Error: exit code 2'), 'Error: exit code 2');
+  assert.equal(withFailureDetail('Stopped with strategy Terminate', undefined), 'Stopped with strategy Terminate');
 });
