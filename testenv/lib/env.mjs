@@ -1,4 +1,5 @@
 // The two test clusters, their processes and their bootstrap objects. Used by scripts/testenv.mjs.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -124,6 +125,8 @@ export function componentsFor(bins) {
       });
       list.push({
         name: 'local-kwok', cluster, binary: bins.kwok, ports: [port.kwok],
+        // kwok reads the stage file only at start, so a changed file must restart it like changed arguments.
+        inputs: ({ stagesFile }) => [stagesFile],
         args: ({ stagesFile }) => [
           `--kubeconfig=${p.componentKubeconfig}`, `--config=${stagesFile}`,
           '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
@@ -210,10 +213,21 @@ export async function waitHealthy(c, timeoutMs) {
 }
 
 /** Starts a component (ports checked first) and waits until it is healthy. */
-/** True when the running process was started with other arguments or environment than `up` would use now (testenv code changed). */
+/** SHA-256 of each file a component reads only at start (e.g. kwok's stage file), keyed by path. */
+function inputDigests(c, ctx) {
+  const files = c.inputs ? c.inputs(ctx) : [];
+  return Object.fromEntries(files.map((f) => [f, createHash('sha256').update(readFileSync(f)).digest('hex')]));
+}
+
+/**
+ * True when the running process was started with other arguments, environment or input files than
+ * `up` would use now (testenv code or config changed).
+ */
 export function argumentsChanged(c, ctx) {
   const rec = trackedProcess(runDir(), c.name);
-  return Boolean(rec) && (rec.binary !== c.binary || JSON.stringify(rec.args) !== JSON.stringify(c.args(ctx)) || JSON.stringify(rec.env ?? {}) !== JSON.stringify(c.env ?? {}));
+  return Boolean(rec) && (rec.binary !== c.binary || JSON.stringify(rec.args) !== JSON.stringify(c.args(ctx)) ||
+    JSON.stringify(rec.env ?? {}) !== JSON.stringify(c.env ?? {}) ||
+    JSON.stringify(rec.inputs ?? {}) !== JSON.stringify(inputDigests(c, ctx)));
 }
 
 export async function startComponent(c, ctx, timeoutMs = 90_000) {
@@ -226,7 +240,7 @@ export async function startComponent(c, ctx, timeoutMs = 90_000) {
     }
   }
   if (c.name.endsWith('-etcd')) mkdirSync(paths(c.cluster).etcdData, { recursive: true, mode: 0o700 });
-  startProcess(runDir(), c.name, c.binary, c.args(ctx), { env: c.env, cwd: paths(c.cluster).dir });
+  startProcess(runDir(), c.name, c.binary, c.args(ctx), { env: c.env, cwd: paths(c.cluster).dir, inputs: inputDigests(c, ctx) });
   await waitHealthy(c, timeoutMs);
 }
 

@@ -35,7 +35,7 @@ export function trackedProcess(runDir, name) {
   return rec;
 }
 
-export function startProcess(runDir, name, binary, args, { env = {}, cwd } = {}) {
+export function startProcess(runDir, name, binary, args, { env = {}, cwd, inputs = {} } = {}) {
   mkdirSync(join(runDir, 'pids'), { recursive: true });
   mkdirSync(join(runDir, 'logs'), { recursive: true });
   const log = logFile(runDir, name);
@@ -44,8 +44,9 @@ export function startProcess(runDir, name, binary, args, { env = {}, cwd } = {})
   const child = spawn(binary, args, { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, ...env }, cwd });
   closeSync(fd);
   child.unref();
-  // env: only the component's own variables (not process.env), so `up` can tell when they changed.
-  const rec = { pid: child.pid, binary, args, env, startedAt: new Date().toISOString(), log };
+  // env: only the component's own variables (not process.env), and inputs: digests of the files it read
+  // at start, so `up` can tell when either changed.
+  const rec = { pid: child.pid, binary, args, env, inputs, startedAt: new Date().toISOString(), log };
   writeFileSync(pidFile(runDir, name), JSON.stringify(rec, null, 2) + '\n');
   return rec;
 }
