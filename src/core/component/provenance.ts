@@ -23,7 +23,10 @@ export const Annotations = {
   environment: 'kindling.dev/environment',
 } as const;
 
-export function provenanceLabels(runName: string, kind: ComponentKind, p: Provenance): Record<string, string> {
+/** What a run is: a component (one file run as a step) or a submitted pipeline file. */
+export type RunKind = ComponentKind | 'pipeline';
+
+export function provenanceLabels(runName: string, kind: RunKind, p: Provenance): Record<string, string> {
   const labels: Record<string, string> = {
     [Labels.managedBy]: 'kindling',
     [Labels.run]: runName,

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { describeTimings, formatMs, type ComponentKind, type ResourceRef, type RunPhase, type RunTimings } from '../../core/component';
+import { describeTimings, formatMs, type ResourceRef, type RunKind, type RunPhase, type RunTimings } from '../../core/component';
 
 /** One run in the Runs view: started here, or found on the cluster. */
 export interface RunEntry {
   ref: ResourceRef;
-  kind?: ComponentKind;
+  kind?: RunKind;
   phase: RunPhase;
   message?: string;
   timings: RunTimings;

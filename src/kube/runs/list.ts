@@ -1,11 +1,11 @@
 /** The runs Kindling created in a namespace (for the Runs view after a reload). */
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { Labels, sparkStatus, workflowStatus, type ComponentKind, type ResourceRef, type RunStatus } from '../../core/component';
+import { Labels, sparkStatus, workflowStatus, type ResourceRef, type RunKind, type RunStatus } from '../../core/component';
 import { classifyKubeError, statusCodeOf } from './errors';
 
 export interface RunSummary {
   ref: ResourceRef;
-  kind?: ComponentKind;
+  kind?: RunKind;
   status: RunStatus;
   createdAt?: string;
   labels: Record<string, string>;
@@ -47,7 +47,7 @@ export async function listRuns(kc: KubeConfig, namespace: string): Promise<RunSu
       const labels = item.metadata?.labels ?? {};
       out.push({
         ref: { ...k, name, namespace },
-        kind: labels[Labels.kind] as ComponentKind | undefined,
+        kind: labels[Labels.kind] as RunKind | undefined,
         status: k.kind === 'Workflow' ? workflowStatus(item as Parameters<typeof workflowStatus>[0]) : sparkStatus(item as Parameters<typeof sparkStatus>[0]),
         createdAt: item.metadata?.creationTimestamp,
         labels,
