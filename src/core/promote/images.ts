@@ -1,0 +1,47 @@
+/**
+ * Container images a promoted object will run, and whether each is pinned by digest. A tag can be moved
+ * after the promote, so production would run something nobody reviewed: unpinned images are a warning.
+ */
+const DIGEST = /@(sha256:[a-f0-9]{64})$/;
+
+/** Every string under an `image` key (containers, init containers, Spark driver/executor, …), in order. */
+export function collectImages(value: unknown, into: string[] = []): string[] {
+  if (Array.isArray(value)) {
+    for (const item of value) collectImages(item, into);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, child] of Object.entries(value)) {
+      if (key === 'image' && typeof child === 'string' && child !== '') {
+        if (!into.includes(child)) into.push(child);
+      } else {
+        collectImages(child, into);
+      }
+    }
+  }
+  return into;
+}
+
+export interface ImagePin {
+  image: string;
+  /** sha256:… when the reference carries it or kindling.yaml pins the same reference. */
+  digest?: string;
+  /** Where the digest came from. */
+  source?: 'reference' | 'kindling.yaml';
+}
+
+/**
+ * `known`: image references from kindling.yaml (images.default / environments). One written as
+ * `repo:tag@sha256:…` tells the digest of a document that says only `repo:tag`.
+ */
+export function pinImages(images: readonly string[], known: readonly string[]): ImagePin[] {
+  const digests = new Map<string, string>();
+  for (const ref of known) {
+    const digest = ref.match(DIGEST)?.[1];
+    if (digest) digests.set(ref.replace(DIGEST, ''), digest);
+  }
+  return images.map((image) => {
+    const inline = image.match(DIGEST)?.[1];
+    if (inline) return { image, digest: inline, source: 'reference' };
+    const fromConfig = digests.get(image);
+    return fromConfig ? { image, digest: fromConfig, source: 'kindling.yaml' } : { image };
+  });
+}

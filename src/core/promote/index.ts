@@ -1,0 +1,4 @@
+export * from './documents';
+export * from './images';
+export * from './provenance';
+export * from './diff';

@@ -1,0 +1,118 @@
+/**
+ * Checks before anything is sent to the target: can we reach it, does it know the kinds, may this user
+ * write them, are the images pinned, is the source committed. Errors stop the promote; warnings are
+ * shown with the confirmation. Every message names the context (and server) it is about, because the
+ * user is by definition not looking at their usual cluster.
+ */
+import { AuthorizationV1Api, KubernetesObjectApi, VersionApi, type KubeConfig } from '@kubernetes/client-node';
+import { collectImages, pinImages, type ImagePin, type PlannedDocument } from '../../core/promote';
+import type { GitInfo } from '../git';
+import { statusCodeOf } from '../runs/errors';
+
+export interface PreflightReport {
+  errors: string[];
+  warnings: string[];
+  images: ImagePin[];
+}
+
+/** Verbs a promote needs on each kind: read the live object for the diff, create it or patch (apply) it. */
+export const PROMOTE_VERBS = ['get', 'create', 'patch'] as const;
+
+export function targetName(kc: KubeConfig): string {
+  return `context "${kc.getCurrentContext()}" (${kc.getCurrentCluster()?.server ?? 'unknown server'})`;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function checkReachable(kc: KubeConfig): Promise<string | undefined> {
+  try {
+    await kc.makeApiClient(VersionApi).getCode();
+    return undefined;
+  } catch (err) {
+    const status = statusCodeOf(err);
+    if (status === 401) return `The credentials of ${targetName(kc)} were refused (HTTP 401): log in again or pick another context.`;
+    if (status !== undefined) return undefined; // it answered: reachable; later checks say what is wrong
+    return `Cannot reach ${targetName(kc)}: ${messageOf(err)}. Check the VPN/network and the kubeconfig.`;
+  }
+}
+
+/** client-node keeps its discovery lookup protected; the API group's resource list is all we need. */
+class Discovery extends KubernetesObjectApi {
+  lookup(apiVersion: string, kind: string): ReturnType<KubernetesObjectApi['resource']> {
+    return this.resource(apiVersion, kind);
+  }
+}
+
+async function checkKinds(kc: KubeConfig, documents: readonly PlannedDocument[]): Promise<string[]> {
+  const api = kc.makeApiClient(Discovery);
+  const errors: string[] = [];
+  const types = [...new Map(documents.map((d) => [`${d.type.group}/${d.type.version}/${d.type.kind}`, d.type])).values()];
+  for (const type of types) {
+    const apiVersion = `${type.group}/${type.version}`;
+    try {
+      if (!(await api.lookup(apiVersion, type.kind))) throw Object.assign(new Error('not found'), { code: 404 });
+    } catch (err) {
+      if (statusCodeOf(err) === 404) errors.push(`${apiVersion} ${type.kind} is not installed on ${targetName(kc)}: install its CRD (${type.plural}.${type.group}) there first.`);
+      else errors.push(`Could not look up ${apiVersion} ${type.kind} on ${targetName(kc)}: ${messageOf(err)}`);
+    }
+  }
+  return errors;
+}
+
+async function checkAccess(kc: KubeConfig, documents: readonly PlannedDocument[]): Promise<string[]> {
+  const api = kc.makeApiClient(AuthorizationV1Api);
+  const user = kc.getCurrentUser()?.name;
+  const checks = new Map<string, { group: string; resource: string; namespace: string; verb: string }>();
+  for (const doc of documents) {
+    for (const verb of PROMOTE_VERBS) {
+      const key = `${verb} ${doc.type.plural}.${doc.type.group} ${doc.namespace}`;
+      checks.set(key, { group: doc.type.group, resource: doc.type.plural, namespace: doc.namespace, verb });
+    }
+  }
+  const results = await Promise.all(
+    [...checks.values()].map(async (attrs) => {
+      try {
+        const review = await api.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: attrs } } });
+        if (review.status?.allowed) return undefined;
+        const why = review.status?.reason ? ` (${review.status.reason})` : '';
+        return `Not allowed: ${user ? `user "${user}"` : 'you'} may not ${attrs.verb} ${attrs.resource}.${attrs.group} in namespace "${attrs.namespace}" on ${targetName(kc)}${why}. Ask the cluster's admin for that right, or pick a namespace where you have it.`;
+      } catch (err) {
+        return `Could not check whether you may ${attrs.verb} ${attrs.resource}.${attrs.group} in "${attrs.namespace}" on ${targetName(kc)}: ${messageOf(err)}`;
+      }
+    }),
+  );
+  return results.filter((r): r is string => r !== undefined);
+}
+
+export function imageWarnings(pins: readonly ImagePin[]): string[] {
+  return pins
+    .filter((pin) => !pin.digest)
+    .map((pin) => `Image ${pin.image} is not pinned by digest: the tag can move after the promote. Pin it as ${pin.image}@sha256:… in the file or in kindling.yaml.`);
+}
+
+export function gitWarnings(git: GitInfo | undefined): string[] {
+  if (!git || git.commit === undefined) return ['The file is not in a git repository (or git is missing): no commit is recorded on the promoted objects.'];
+  if (git.dirty) return [`The git working tree has uncommitted changes: the objects record commit ${git.commit.slice(0, 12)} with git-dirty=true, which does not reproduce what is promoted. Commit first to promote a reproducible state.`];
+  return [];
+}
+
+/**
+ * Unreachable stops at once (the other checks would only repeat it); kinds and access are checked
+ * together so the user sees every missing right in one go.
+ */
+export async function preflight(kc: KubeConfig, documents: readonly PlannedDocument[], opts: { knownImages?: readonly string[]; git?: GitInfo }): Promise<PreflightReport> {
+  const images = pinImages(
+    documents.flatMap((d) => collectImages(d.object)).filter((image, i, all) => all.indexOf(image) === i),
+    opts.knownImages ?? [],
+  );
+  const warnings = [...imageWarnings(images), ...gitWarnings(opts.git)];
+  const unreachable = await checkReachable(kc);
+  if (unreachable) return { errors: [unreachable], warnings, images };
+  const kindErrors = await checkKinds(kc, documents);
+  // Access to a kind that does not exist says nothing useful; only check the rest.
+  const missing = new Set(kindErrors.length ? documents.filter((d) => kindErrors.some((e) => e.startsWith(`${d.type.group}/${d.type.version} ${d.type.kind} `))).map((d) => d.index) : []);
+  const accessErrors = await checkAccess(kc, documents.filter((d) => !missing.has(d.index)));
+  return { errors: [...kindErrors, ...accessErrors], warnings, images };
+}
