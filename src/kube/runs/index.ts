@@ -7,3 +7,4 @@ export * from './cancel';
 export * from './list';
 export * from './runComponent';
 export * from './identity';
+export * from './submitPipeline';

@@ -31,6 +31,8 @@ export interface WatchRunOptions {
   onUpdate?: (snapshot: RunSnapshot) => void;
   /** Every pod event (e.g. to start following logs once a pod runs). */
   onPod?: (pod: PodInfo) => void;
+  /** The run object itself at every change (e.g. Argo's status.nodes for the DAG panel's colours). */
+  onObject?: (obj: unknown) => void;
 }
 
 export interface RunWatch {
@@ -80,6 +82,7 @@ export function watchRun(kc: KubeConfig, ref: ResourceRef, opts: WatchRunOptions
       return;
     }
     if (type !== 'ADDED' && type !== 'MODIFIED') return;
+    opts.onObject?.(obj);
     status = ref.kind === 'Workflow' ? workflowStatus(obj) : sparkStatus(obj);
     if (status.phase === 'Failed') status = withPodReason(status);
     if (isTerminal(status.phase)) timings.finishedAt ??= Date.now();
