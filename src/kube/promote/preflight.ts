@@ -4,7 +4,7 @@
  * shown with the confirmation. Every message names the context (and server) it is about, because the
  * user is by definition not looking at their usual cluster.
  */
-import { AuthorizationV1Api, KubernetesObjectApi, VersionApi, type KubeConfig } from '@kubernetes/client-node';
+import { AuthenticationV1Api, AuthorizationV1Api, KubernetesObjectApi, VersionApi, type KubeConfig } from '@kubernetes/client-node';
 import { collectImages, pinImages, type ImagePin, type PlannedDocument } from '../../core/promote';
 import type { GitInfo } from '../git';
 import { statusCodeOf } from '../runs/errors';
@@ -61,9 +61,23 @@ async function checkKinds(kc: KubeConfig, documents: readonly PlannedDocument[])
   return errors;
 }
 
+/**
+ * The user name the API server sees (SelfSubjectReview, GA since Kubernetes 1.28): what an admin needs
+ * to grant a right. Older servers: the kubeconfig's user entry, which is at least what the user chose.
+ */
+async function whoAmI(kc: KubeConfig): Promise<string | undefined> {
+  try {
+    const review = await kc.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: {} });
+    if (review.status?.userInfo?.username) return review.status.userInfo.username;
+  } catch {
+    // fall through to the kubeconfig's name
+  }
+  return kc.getCurrentUser()?.name;
+}
+
 async function checkAccess(kc: KubeConfig, documents: readonly PlannedDocument[]): Promise<string[]> {
   const api = kc.makeApiClient(AuthorizationV1Api);
-  const user = kc.getCurrentUser()?.name;
+  const user = await whoAmI(kc);
   const checks = new Map<string, { group: string; resource: string; namespace: string; verb: string }>();
   for (const doc of documents) {
     for (const verb of PROMOTE_VERBS) {
