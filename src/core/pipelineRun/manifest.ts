@@ -41,7 +41,7 @@ export interface PipelineRunManifests {
   ref: ResourceRef;
   resource: Record<string, unknown>;
   /** The file was a WorkflowTemplate: create or replace it (in `namespace`) before the Workflow. */
-  template?: Record<string, unknown> & { metadata: { name: string } };
+  template?: Record<string, unknown> & { metadata: { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string> } };
   /** Templates referenced through templateRef/workflowTemplateRef that the file does not bring itself. */
   templateRefs: TemplateReference[];
   /** What the file was ("WorkflowTemplate ctr-features"), for messages. */
