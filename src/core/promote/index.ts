@@ -2,3 +2,5 @@ export * from './documents';
 export * from './images';
 export * from './provenance';
 export * from './diff';
+export * from './targets';
+export * from './summary';
