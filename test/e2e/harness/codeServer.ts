@@ -26,6 +26,8 @@
  *     installedExtension(id?)                { dir, manifest } of the installed extension (default kindling.kindling)
  *     exthostLog()                           text of the remote extension host log (all sessions)
  *     outputChannelLog(name)                 text of a log output channel file, e.g. 'Kindling'
+ *     outputChannelText(name)                text of a plain output channel (createOutputChannel(name)),
+ *                                            all of it, also the lines scrolled out of the Output view
  *     waitForLog(read, pattern, options?)    polls read() until pattern matches; returns the match
  *     runningExtensions()                    "Developer: Show Running Extensions": [{ name, activationMs, … }]
  *     reload()                               "Developer: Reload Window": a new extension host, same profile
@@ -386,6 +388,19 @@ export class VSCode {
   outputChannelLog(channel: string): string {
     return this.logSessions()
       .flatMap((s) => this.findFiles(s, (name) => name === `${channel}.log`))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+  }
+
+  /**
+   * A plain output channel as the extension host stored it: `<n>-<name>.log` in an output_logging_ folder, where
+   * the file name leaves out characters a file name cannot have (e.g. the ':' in 'Kindling run: x').
+   */
+  outputChannelText(channel: string): string {
+    const fileName = (name: string) => name.replace(/^\d+-/, '').replace(/\.log$/, '');
+    const wanted = channel.replace(/[\\/:*?"<>|]/g, '');
+    return this.logSessions()
+      .flatMap((s) => this.findFiles(s, (name, full) => /output_logging_/.test(full) && fileName(name) === wanted))
       .map((f) => readFileSync(f, 'utf8'))
       .join('\n');
   }
