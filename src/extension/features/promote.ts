@@ -1,4 +1,15 @@
+import * as vscode from 'vscode';
 import type { ActivateFeature } from '../context';
+import { PromoteController } from '../promote/promoteController';
+import { REVIEW_SCHEME } from '../promote/reviewDocuments';
 
-// Placeholder: the promote feature is not built yet. The shell answers its commands with "not available yet".
-export const activateFeature: ActivateFeature = () => ({});
+/** The promote feature: kindling.promote (palette, editor title, explorer) and its read-only diff documents. */
+export const activateFeature: ActivateFeature = (ctx) => {
+  const controller = ctx.disposables.add(new PromoteController(ctx));
+  ctx.disposables.add(vscode.workspace.registerTextDocumentContentProvider(REVIEW_SCHEME, controller.documents));
+  return {
+    commands: {
+      'kindling.promote': (arg?: unknown) => controller.promote(arg),
+    },
+  };
+};

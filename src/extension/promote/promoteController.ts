@@ -1,0 +1,186 @@
+/**
+ * kindling.promote in VS Code: pick the file, the target context and namespace, then hand over to
+ * runPromote (src/kube/promote), which does the checks, the dry-run and the apply. This file only asks
+ * and shows: the diff editor, the summary in an output channel, the modal confirmation.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { runContextName } from '../../core/cluster/runContext';
+import { loadConfig, type KindlingConfig } from '../../core/config';
+import { describeDocument, diffText, orderTargets, summarizeReview } from '../../core/promote';
+import { defaultKubeconfigPath, loadKubeConfig } from '../../kube/client';
+import { gitInfo } from '../../kube/git';
+import { PromoteError, runPromote, type PromoteReview } from '../../kube/promote';
+import { connect, RunError } from '../../kube/runs';
+import { getSetting } from '../config';
+import type { KindlingContext } from '../context';
+import { ReviewDocuments } from './reviewDocuments';
+
+const PROMOTABLE_FILE = /\.ya?ml$/i;
+const REMEMBERED_KEY = 'kindling.promote.target';
+/** Diff tabs opened per promote; a larger file is reviewed in the summary. */
+const MAX_DIFF_TABS = 5;
+
+export class PromoteController implements vscode.Disposable {
+  readonly documents = new ReviewDocuments();
+  private readonly output: vscode.OutputChannel;
+
+  constructor(private readonly ctx: KindlingContext) {
+    this.output = vscode.window.createOutputChannel('Kindling Promote');
+  }
+
+  dispose(): void {
+    this.documents.dispose();
+    this.output.dispose();
+  }
+
+  async promote(arg?: unknown): Promise<void> {
+    const document = await this.resolveDocument(arg);
+    if (!document) return;
+    const kubeconfigPath = getSetting('kubeconfig') || undefined;
+    const config = await readNearestConfig(document.uri);
+    const target = await this.pickTarget(kubeconfigPath, config);
+    if (!target) return;
+    await this.ctx.extension.workspaceState.update(REMEMBERED_KEY, target);
+
+    const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+    const sourcePath = folder ? path.relative(folder.uri.fsPath, document.uri.fsPath).split(path.sep).join('/') : path.basename(document.uri.fsPath);
+    const promoteId = this.documents.nextPromote();
+    this.output.clear();
+    try {
+      const kc = connect({ kubeconfigPath, context: target.context });
+      const outcome = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Kindling: promoting ${path.basename(document.uri.fsPath)}`, cancellable: false },
+        async (progress) =>
+          runPromote(
+            {
+              kc,
+              text: document.getText(),
+              sourcePath,
+              namespace: target.namespace,
+              kindlingVersion: String(this.ctx.extension.extension.packageJSON.version),
+              git: await gitInfo(document.uri.fsPath),
+              knownImages: config ? [config.images.default, ...Object.values(config.images.environments ?? {})] : [],
+              promotedFrom: localContext(),
+            },
+            { progress: (message) => progress.report({ message }), confirm: (review) => this.confirm(review, promoteId) },
+          ),
+      );
+      if (outcome.status === 'cancelled') {
+        this.output.appendLine('Cancelled: nothing was applied.');
+        return;
+      }
+      this.output.appendLine(`Applied: ${outcome.applied.join(', ')}.`);
+      void vscode.window.showInformationMessage(`Kindling: promoted ${outcome.applied.length} object(s) to "${target.context}", namespace "${target.namespace}".`);
+    } catch (err) {
+      if (!(err instanceof PromoteError || err instanceof RunError)) throw err;
+      const problems = err instanceof PromoteError ? [...err.problems, ...err.warnings.map((w) => `Warning: ${w}`)] : [err.message];
+      for (const line of problems) this.output.appendLine(line);
+      this.output.show(true);
+      const pick = await vscode.window.showErrorMessage(`Kindling: promote stopped. ${problems[0] ?? ''}`, 'Show Details');
+      if (pick) this.output.show();
+    }
+  }
+
+  /** Opens the diffs, writes the summary, and asks. Resolves true only on the explicit button. */
+  private async confirm(review: PromoteReview, promoteId: number): Promise<boolean> {
+    const summary = summarizeReview({
+      context: review.context,
+      server: review.server,
+      namespace: review.namespace,
+      documents: review.documents.map((d) => ({ label: describeDocument(d.doc), isNew: !d.live, changes: d.changes })),
+      warnings: review.warnings,
+      notes: review.notes,
+    });
+    this.output.appendLine(summary);
+    this.output.show(true);
+    for (const d of review.documents.filter((r) => r.changes.length).slice(0, MAX_DIFF_TABS)) {
+      const label = `${d.doc.type.kind}-${d.doc.name}`;
+      const left = this.documents.add(label, 'live', d.live ? diffText(d.live) : '# new: not on the target yet\n', promoteId);
+      const right = this.documents.add(label, 'dry-run', diffText(d.proposed), promoteId);
+      await vscode.commands.executeCommand('vscode.diff', left, right, `${d.doc.type.kind} ${d.doc.name}: ${review.context} ↔ after promote`, { preview: false });
+    }
+    const count = review.documents.length;
+    const answer = await vscode.window.showWarningMessage(
+      `Promote ${count} object(s) to context "${review.context}", namespace "${review.namespace}"?`,
+      { modal: true, detail: summary },
+      'Promote',
+    );
+    return answer === 'Promote';
+  }
+
+  private async resolveDocument(arg: unknown): Promise<vscode.TextDocument | undefined> {
+    const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+    if (!uri || !PROMOTABLE_FILE.test(uri.path)) {
+      void vscode.window.showWarningMessage('Kindling: open or select a pipeline YAML file (WorkflowTemplate, CronWorkflow, SparkApplication) to promote it.');
+      return undefined;
+    }
+    const document = await vscode.workspace.openTextDocument(uri);
+    if (document.isDirty) {
+      // Provenance hashes what is promoted and git says whether it is committed: both mean the saved file.
+      const pick = await vscode.window.showWarningMessage(`${path.basename(uri.fsPath)} has unsaved changes. Promote the saved file only after saving it.`, { modal: true }, 'Save and Promote');
+      if (pick !== 'Save and Promote' || !(await document.save())) return undefined;
+    }
+    return document;
+  }
+
+  private async pickTarget(kubeconfigPath: string | undefined, config: KindlingConfig | undefined): Promise<{ context: string; namespace: string } | undefined> {
+    let contexts: { name: string; namespace?: string; server?: string }[];
+    try {
+      const kc = loadKubeConfig({ kubeconfigPath });
+      contexts = kc.getContexts().map((c) => ({ name: c.name, namespace: c.namespace, server: kc.getCluster(c.cluster)?.server }));
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Kindling: cannot read the kubeconfig ${kubeconfigPath ?? defaultKubeconfigPath()}: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
+    const choices = orderTargets({
+      contexts,
+      localContext: localContext(),
+      remotes: config?.remotes,
+      remembered: this.ctx.extension.workspaceState.get<{ context: string; namespace: string }>(REMEMBERED_KEY),
+    });
+    if (!choices.some((c) => !c.isLocal)) {
+      void vscode.window.showWarningMessage('Kindling: the kubeconfig has no context besides the local one. Add the remote cluster to it (or set kindling.kubeconfig) to promote.');
+    }
+    const servers = new Map(contexts.map((c) => [c.name, c.server]));
+    const picked = await vscode.window.showQuickPick(
+      choices.map((c) => ({
+        label: c.context,
+        description: [c.remembered ? 'last used' : '', c.remote ? `kindling.yaml remote "${c.remote}"` : '', c.isLocal ? 'local: where runs go' : ''].filter(Boolean).join(' · '),
+        detail: servers.get(c.context),
+        choice: c,
+      })),
+      { title: 'Kindling: Promote to which cluster?', placeHolder: 'Kube context to promote to', ignoreFocusOut: true },
+    );
+    if (!picked) return undefined;
+    const namespace = await vscode.window.showInputBox({
+      title: `Kindling: Promote to "${picked.choice.context}": namespace`,
+      value: picked.choice.namespace ?? 'default',
+      ignoreFocusOut: true,
+      validateInput: (v) => (/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v) ? undefined : 'A namespace name: lowercase letters, digits and "-".'),
+    });
+    return namespace ? { context: picked.choice.context, namespace } : undefined;
+  }
+}
+
+function localContext(): string {
+  return runContextName({ envOverride: process.env.KINDLING_RUN_CONTEXT, setting: getSetting('run.context'), clusterName: getSetting('cluster.name') });
+}
+
+/** The nearest kindling.yaml up from the file (its remotes and pinned image digests); none is fine. */
+async function readNearestConfig(file: vscode.Uri): Promise<KindlingConfig | undefined> {
+  const root = vscode.workspace.getWorkspaceFolder(file)?.uri.fsPath;
+  let dir = path.dirname(file.fsPath);
+  for (;;) {
+    for (const name of ['kindling.yaml', 'kindling.yml']) {
+      try {
+        const bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(path.join(dir, name)));
+        return loadConfig(Buffer.from(bytes).toString('utf8')).config;
+      } catch {
+        // not here: look further up
+      }
+    }
+    if (!root || dir === root || path.dirname(dir) === dir) return undefined;
+    dir = path.dirname(dir);
+  }
+}
