@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
-import { buildTemplateIndex, parsePipeline } from '../../src/core/pipeline';
+import { buildTemplateIndex, generateArgoWorkflow, parsePipeline } from '../../src/core/pipeline';
+import { uiThreadLayoutMaxNodes } from '../../webview/layout/workerProtocol';
 import { launchVSCode, waitFor, type VSCode } from './harness/codeServer';
 
 const examples = join(__dirname, '..', '..', 'examples');
@@ -18,6 +19,10 @@ const expected = parsePipeline(workflowText, {
   fileName: 'refit-workflow.yaml',
   templates: buildTemplateIndex([{ fileName: 'feature-templates.yaml', text: templatesText }]),
 }).graphs[0];
+
+// Big enough that its layout must run off the UI thread (over uiThreadLayoutMaxNodes).
+const bigText = generateArgoWorkflow(uiThreadLayoutMaxNodes + 500);
+const bigNodes = parsePipeline(bigText, { fileName: 'big-workflow.yaml' }).graphs[0]?.nodes.length ?? 0;
 
 // A task that depends on a task that does not exist: the parser reports it at the reference.
 const brokenText = `apiVersion: argoproj.io/v1alpha1
@@ -67,6 +72,7 @@ describe('Pipeline DAG panel in code-server', () => {
         'pipelines/refit-workflow.yaml': workflowText,
         'pipelines/feature-templates.yaml': templatesText,
         'pipelines/broken.yaml': brokenText,
+        'pipelines/big-workflow.yaml': bigText,
       },
     });
   });
@@ -89,8 +95,9 @@ describe('Pipeline DAG panel in code-server', () => {
     for (const node of expected.nodes) assert.ok(listed.includes(`${node.label} (${node.kind})`), `panel lists ${node.label}; it lists:\n${listed.join('\n')}`);
     assert.ok(!listed.some((l) => l.endsWith('(unresolved)')), 'no unresolved templateRef');
     assert.equal(await frame.locator('.banner:not([hidden])').count(), 0, 'no problem banner for a valid file');
-    // Layout ran in the Web Worker (blob: URL under the webview CSP), not the UI-thread fallback.
-    assert.equal(await root.getAttribute('data-layout-where'), 'worker');
+    // A graph this small is laid out on the UI thread by choice (the worker round trip costs more
+    // than the layout); the last test checks that a big one goes to the worker.
+    assert.equal(await root.getAttribute('data-layout-where'), 'main');
     // The panel opened beside the editor: two editor groups.
     assert.ok((await vscode.page.locator('.editor-group-container').count()) >= 2, 'the panel is beside the editor');
   });
@@ -141,5 +148,19 @@ describe('Pipeline DAG panel in code-server', () => {
     const markers = vscode.page.locator('.markers-panel');
     await markers.filter({ hasText: 'missing-task' }).first().waitFor({ timeout: 15_000 });
     await vscode.screenshot('dag-panel-problem');
+  });
+
+  test('a big graph is laid out in the Web Worker (blob: URL under the webview CSP), not on the UI thread', async () => {
+    assert.ok(bigNodes > uiThreadLayoutMaxNodes, `the generated workflow has ${bigNodes} steps`);
+    await vscode.openFile('pipelines/big-workflow.yaml');
+    await vscode.runCommand('Kindling: Show Pipeline DAG');
+    const frame = await dagFrame(vscode);
+    const root = frame.locator('#root');
+    await waitFor(async () => ((await root.getAttribute('data-node-count')) === String(bigNodes) && (await root.getAttribute('data-state')) === 'ready' ? true : undefined), {
+      timeoutMs: 60_000,
+      what: `the ${bigNodes} steps of big-workflow.yaml drawn`,
+    });
+    assert.ok(Number(await root.getAttribute('data-visible-count')) > uiThreadLayoutMaxNodes, 'more visible steps than the UI-thread limit');
+    assert.equal(await root.getAttribute('data-layout-where'), 'worker');
   });
 });

@@ -1,6 +1,12 @@
 /** Messages between the panel and its layout worker (typed arrays travel as transferables). */
 import type { LayoutInput, LayoutOutput } from './layered';
 
+/**
+ * Up to this many (visible) nodes the panel lays out on the UI thread (about 10 ms at 1,500): below
+ * that the worker round trip costs more than the layout. Bigger graphs always use the worker.
+ */
+export const uiThreadLayoutMaxNodes = 1500;
+
 export interface LayoutRequest {
   id: number;
   input: LayoutInput;
