@@ -53,7 +53,8 @@ export class DagController implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private current: Current | undefined;
   private snapshot: HostMessage | undefined;
-  private status: StatusSnapshot | undefined;
+  /** Live run colours per document URI: a panel that comes back to the file shows them again. */
+  private readonly statusByDocument = new Map<string, StatusSnapshot>();
   private renderTimer: ReturnType<typeof setTimeout> | undefined;
   private cursorTimer: ReturnType<typeof setTimeout> | undefined;
   private panel: vscode.WebviewPanel | undefined;
@@ -178,7 +179,12 @@ export class DagController implements vscode.Disposable {
   private sendSnapshot(surface: DagSurface): void {
     if (this.snapshot) surface.post(this.snapshot);
     else if (this.current) this.render(); // broadcasts, this surface included
-    if (this.status) surface.post({ type: 'status', payload: this.status });
+    const status = this.currentStatus();
+    if (status) surface.post({ type: 'status', payload: status });
+  }
+
+  private currentStatus(): StatusSnapshot | undefined {
+    return this.current ? this.statusByDocument.get(this.current.document.uri.toString()) : undefined;
   }
 
   // ─── documents ──────────────────────────────────────────────────────────────────────────────
@@ -195,12 +201,13 @@ export class DagController implements vscode.Disposable {
   private setDocument(document: vscode.TextDocument, immediate: boolean): void {
     if (this.current?.document !== document) {
       this.current = { document, result: undefined, version: -1 };
-      // Live status belongs to a run of the previous document.
-      this.status = undefined;
     }
     if (this.panel) this.panel.title = this.panelTitle();
     if (immediate) this.render();
     else this.scheduleRender();
+    // Live status belongs to one document's run: the new document's own (if any) follows its graph.
+    const status = this.currentStatus();
+    this.broadcast(status ? { type: 'status', payload: status } : { type: 'clearStatus', payload: {} });
   }
 
   private scheduleRender(): void {
@@ -249,10 +256,31 @@ export class DagController implements vscode.Disposable {
     this.diagnostics.set(document.uri, shown.map(toDiagnostic));
   }
 
-  /** For other features (live run status): full snapshots only. */
-  setStatus(status: StatusSnapshot | undefined): void {
-    this.status = status;
+  /**
+   * For other features (live run status of `documentUri`'s run): full snapshots only; undefined
+   * clears. Reaches the surfaces only while they show that document; kept for when they show it again.
+   */
+  setStatus(documentUri: string, status: StatusSnapshot | undefined): void {
+    if (status) this.statusByDocument.set(documentUri, status);
+    else this.statusByDocument.delete(documentUri);
+    if (this.current?.document.uri.toString() !== documentUri) return;
     this.broadcast(status ? { type: 'status', payload: status } : { type: 'clearStatus', payload: {} });
+  }
+
+  /** `kindling.clearRunStatus`: the user is done looking at the last run's colours. */
+  clearShownStatus(): void {
+    if (this.current) this.setStatus(this.current.document.uri.toString(), undefined);
+  }
+
+  /** The document the panel draws (the submit command's target when invoked from the panel). */
+  shownDocument(): vscode.TextDocument | undefined {
+    return this.current?.document;
+  }
+
+  /** The same parse the panel draws (workspace templates included), so live status keys match its nodes. */
+  async parseForRun(document: vscode.TextDocument): Promise<ParseResult> {
+    const templates = await this.templates.get();
+    return parsePipeline(document.getText(), { fileName: document.fileName, templates });
   }
 
   // ─── webview → host ─────────────────────────────────────────────────────────────────────────

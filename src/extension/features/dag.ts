@@ -4,6 +4,7 @@
  */
 import type { ActivateFeature } from '../context';
 import { DagController } from '../dag/controller';
+import type { DagStatusApi } from '../dag/statusApi';
 import { wrapSageMakerCommand } from '../dag/wrap';
 
 export const activateFeature: ActivateFeature = (ctx) => {
@@ -12,6 +13,7 @@ export const activateFeature: ActivateFeature = (ctx) => {
     commands: {
       'kindling.showDag': (arg?: unknown) => controller.showPanel(arg),
       'kindling.wrapSageMakerPipeline': (arg?: unknown) => wrapSageMakerCommand(arg),
+      'kindling.clearRunStatus': () => controller.clearShownStatus(),
     },
     webviewViewProviders: {
       'kindling.dag': { resolveWebviewView: (view) => controller.resolveWebviewView(view) },
@@ -19,6 +21,10 @@ export const activateFeature: ActivateFeature = (ctx) => {
     webviewPanelSerializers: {
       'kindling.dagPanel': { deserializeWebviewPanel: (panel, state: unknown) => controller.restorePanel(panel, state) },
     },
-    api: { setStatus: controller.setStatus.bind(controller) },
+    api: {
+      setStatus: (uri, status) => controller.setStatus(uri, status),
+      shownDocument: () => controller.shownDocument(),
+      parseForRun: (doc) => controller.parseForRun(doc),
+    } satisfies DagStatusApi,
   };
 };

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ActivateFeature } from '../context';
 import { ConfigDiagnostics } from '../run/configDiagnostics';
+import { isRunEntry, PipelineSubmitter } from '../run/pipelineSubmit';
 import { RunController } from '../run/runController';
 import { loadConfig } from '../../core/config';
 
@@ -11,6 +12,7 @@ import { loadConfig } from '../../core/config';
 export const activateFeature: ActivateFeature = (ctx) => {
   const live = ctx.disposables.add(new ConfigDiagnostics());
   const controller = ctx.disposables.add(new RunController(ctx, live));
+  const submitter = new PipelineSubmitter(ctx, controller.tree, live);
   const check = (doc: vscode.TextDocument): void => {
     if (!/(^|\/)kindling\.ya?ml$/.test(doc.uri.path)) return;
     const { errors } = loadConfig(doc.getText());
@@ -23,7 +25,9 @@ export const activateFeature: ActivateFeature = (ctx) => {
   return {
     commands: {
       'kindling.runAsComponent': (arg?: unknown) => controller.runAsComponent(arg),
-      'kindling.runAgain': (arg?: unknown) => controller.runAgain(arg),
+      'kindling.submitPipeline': (arg?: unknown) => submitter.submit(arg),
+      // A submitted pipeline runs again by submitting its file again.
+      'kindling.runAgain': (arg?: unknown) => (isRunEntry(arg) && arg.kind === 'pipeline' ? submitter.submit(arg) : controller.runAgain(arg)),
       'kindling.cancelRun': (arg?: unknown) => controller.cancel(arg),
       'kindling.showRunLogs': (arg?: unknown) => controller.showLogs(arg),
     },

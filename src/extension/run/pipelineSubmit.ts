@@ -1,0 +1,323 @@
+/**
+ * "Submit Pipeline" in VS Code: the active (or right-clicked, or DAG-panel) pipeline file is saved if
+ * the user agrees, checked with the same parser the DAG panel uses (its errors block submission),
+ * created through src/kube/runs (submitPipeline.ts) in the kindling.yaml namespace, followed in the
+ * Runs view like a component run (phase, timings, Cancel, pod logs), and coloured live in the DAG
+ * panel: every change of the run object is mapped onto the panel's node ids (src/core/pipelineRun).
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { kindContextName } from '../../core/cluster/kindConfig';
+import { runContextName } from '../../core/cluster/runContext';
+import { ComponentError, formatMs, type RunPhase } from '../../core/component';
+import type { KindlingConfig } from '../../core/config';
+import type { StatusSnapshot } from '../../core/model/pipelineGraph';
+import { mapSparkStatus, mapWorkflowStatus, type SparkApplicationLike, type WorkflowLike } from '../../core/pipelineRun';
+import {
+  cancelRun,
+  checkServiceAccounts,
+  ConfigInvalidError,
+  connect,
+  ensureRunIdentity,
+  preparePipeline,
+  readProjectConfig,
+  RunError,
+  RunLogFollower,
+  runServiceAccounts,
+  startPipeline,
+  type RunSnapshot,
+} from '../../kube/runs';
+import { getSetting } from '../config';
+import type { KindlingContext } from '../context';
+import type { DagStatusApi } from '../dag/statusApi';
+import type { ConfigDiagnostics } from './configDiagnostics';
+import type { RunEntry, RunsTreeProvider } from './runsTree';
+
+/** The panel redraws colours at most this often while a run changes (full snapshots, so the last one wins). */
+const STATUS_INTERVAL_MS = 250;
+
+const SUBMITTABLE_FORMATS = new Set(['argo-workflow', 'argo-workflow-template', 'argo-cron-workflow', 'spark-application']);
+
+export class PipelineSubmitter {
+  private readonly identityReady = new Set<string>();
+
+  constructor(
+    private readonly ctx: KindlingContext,
+    private readonly tree: RunsTreeProvider,
+    private readonly configDiagnostics: ConfigDiagnostics,
+  ) {}
+
+  async submit(arg?: unknown): Promise<void> {
+    const invokedAt = Date.now();
+    const dag = (await this.ctx.getFeature('dag')).api as DagStatusApi;
+    const document = await this.resolveDocument(arg, dag);
+    if (!document) return;
+    const fileName = path.basename(document.fileName);
+
+    // The panel's own parse: its errors are the ones the user sees, and its node ids get the colours.
+    const parsed = await dag.parseForRun(document);
+    const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) {
+      const first = errors[0];
+      const where = first.range ? `${fileName}:${first.range.startLine + 1}` : fileName;
+      const pick = await vscode.window.showErrorMessage(
+        `Kindling: fix ${errors.length} problem${errors.length === 1 ? '' : 's'} in ${fileName} first (${where}: ${first.message}).`,
+        'Show Problems',
+      );
+      if (pick) {
+        await vscode.window.showTextDocument(document, { selection: first.range ? new vscode.Range(first.range.startLine, first.range.startCol, first.range.endLine, first.range.endCol) : undefined });
+        await vscode.commands.executeCommand('workbench.actions.view.problems');
+      }
+      return;
+    }
+    const graph = parsed.graphs.find((g) => SUBMITTABLE_FORMATS.has(g.format));
+    if (!graph) {
+      const format = parsed.graphs[0]?.format;
+      void vscode.window.showWarningMessage(
+        `Kindling: ${fileName} ${format ? `is a ${format} pipeline, which Submit Pipeline does not support yet` : 'is not a pipeline'}. Supported: Argo Workflow, WorkflowTemplate and CronWorkflow files, and SparkApplication files.`,
+      );
+      return;
+    }
+
+    const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+    const workspaceRoot = folder?.uri.fsPath ?? path.dirname(document.uri.fsPath);
+    const config = await this.loadConfig(document.uri, workspaceRoot);
+    if (!config) return;
+
+    const target = {
+      kubeconfigPath: getSetting('kubeconfig') || undefined,
+      context: runContextName({ envOverride: process.env.KINDLING_RUN_CONTEXT, setting: getSetting('run.context'), clusterName: getSetting('cluster.name') }),
+    };
+    let kc;
+    let manifests;
+    try {
+      kc = connect(target);
+      await this.prepareIdentity(kc, config);
+      manifests = await preparePipeline({
+        filePath: document.uri.fsPath,
+        workspaceRoot,
+        config,
+        kindlingVersion: String(this.ctx.extension.extension.packageJSON.version),
+      });
+    } catch (err) {
+      await this.report(err, fileName);
+      return;
+    }
+
+    const documentUri = document.uri.toString();
+    const status = new StatusThrottle((s) => dag.setStatus(documentUri, s));
+    const toSnapshot = (obj: unknown): StatusSnapshot =>
+      manifests.ref.kind === 'Workflow' ? mapWorkflowStatus(graph, obj as WorkflowLike) : mapSparkStatus(graph, obj as SparkApplicationLike);
+    // A new run starts from clean colours: nothing of the previous run's state stays on the panel.
+    dag.setStatus(documentUri, toSnapshot({ metadata: { name: manifests.runName, namespace: manifests.namespace } }));
+
+    const channel = vscode.window.createOutputChannel(`Kindling run: ${manifests.runName}`);
+    channel.appendLine(`[kindling] ${manifests.source} from ${vscode.workspace.asRelativePath(document.uri)} → ${manifests.ref.kind} ${manifests.runName} in ${manifests.namespace} on ${kc.getCurrentContext()}`);
+    const entry: RunEntry = {
+      ref: manifests.ref,
+      kind: 'pipeline',
+      phase: 'Pending',
+      timings: { invokedAt },
+      uri: document.uri,
+      args: [],
+      parameters: {},
+      channel,
+      kubeconfigPath: target.kubeconfigPath,
+      context: kc.getCurrentContext(),
+    };
+    const follower = new RunLogFollower(kc, manifests.namespace, {
+      data: (pod, text) => channel.append(text.replace(/^(?=.)/gm, `${pod}: `)),
+      note: (text) => channel.appendLine(`[kindling] ${text}`),
+    });
+    let lastPhase: RunPhase | '' = '';
+    const onUpdate = (s: RunSnapshot): void => {
+      entry.phase = s.status.phase;
+      entry.message = s.status.message;
+      entry.timings = s.timings;
+      if (s.status.phase !== lastPhase) {
+        lastPhase = s.status.phase;
+        channel.appendLine(`[kindling] ${s.status.phase}${s.status.message ? `: ${s.status.message}` : ''}`);
+      }
+      this.tree.update(entry);
+    };
+    let started;
+    try {
+      started = await startPipeline(kc, manifests, { invokedAt, onUpdate, onPod: (p) => follower.onPod(p), onObject: (obj) => status.push(toSnapshot(obj)) });
+    } catch (err) {
+      follower.stop();
+      channel.dispose();
+      dag.setStatus(documentUri, undefined);
+      await this.report(err, fileName);
+      return;
+    }
+    entry.dispose = () => {
+      started.watch.stop();
+      follower.stop();
+      status.dispose();
+      channel.dispose();
+    };
+    this.tree.add(entry);
+    this.ctx.log.info(`Pipeline ${manifests.runName} submitted in ${formatMs(started.submittedAt - invokedAt)}`);
+
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Kindling: ${manifests.runName}`, cancellable: true },
+      async (progress, token) => {
+        const sub = token.onCancellationRequested(() => {
+          void cancelRun(kc, manifests.ref).then(
+            () => channel.appendLine('[kindling] cancel requested'),
+            (err: unknown) => void vscode.window.showErrorMessage(`Kindling: could not cancel: ${err instanceof Error ? err.message : String(err)}`),
+          );
+        });
+        const tick = setInterval(() => progress.report({ message: `${entry.phase}${entry.message ? ` — ${entry.message}` : ''}` }), 500);
+        try {
+          await started.watch.done;
+        } finally {
+          clearInterval(tick);
+          sub.dispose();
+        }
+      },
+    );
+    status.flush();
+    await follower.finish();
+    const final = started.watch.snapshot();
+    const took = final.timings.finishedAt !== undefined ? ` in ${formatMs(final.timings.finishedAt - invokedAt)}` : '';
+    const show = (pick: string | undefined): void => {
+      if (pick === 'Show Logs') channel.show(true);
+      else if (pick === 'Show DAG') void vscode.commands.executeCommand('kindling.showDag', document.uri);
+    };
+    if (final.status.phase === 'Succeeded') show(await vscode.window.showInformationMessage(`Kindling: ${manifests.runName} succeeded${took}.`, 'Show DAG', 'Show Logs'));
+    else {
+      show(
+        await vscode.window.showErrorMessage(
+          `Kindling: ${manifests.runName} ${final.status.phase === 'Failed' ? 'failed' : 'ended'}${took}: ${final.status.message ?? final.status.raw ?? 'no reason given'}`,
+          'Show DAG',
+          'Show Logs',
+        ),
+      );
+    }
+  }
+
+  /** Explorer Uri, else the active editor, else the document the DAG panel shows (its title button). */
+  private async resolveDocument(arg: unknown, dag: DagStatusApi): Promise<vscode.TextDocument | undefined> {
+    let document: vscode.TextDocument | undefined;
+    if (arg instanceof vscode.Uri) document = await vscode.workspace.openTextDocument(arg);
+    else if (isRunEntry(arg) && arg.uri) document = await vscode.workspace.openTextDocument(arg.uri);
+    else {
+      const active = vscode.window.activeTextEditor?.document;
+      document = active && /\.(ya?ml|json)$/i.test(active.fileName) ? active : dag.shownDocument();
+    }
+    if (!document) {
+      void vscode.window.showWarningMessage('Kindling: open an Argo Workflow or SparkApplication file to submit it.');
+      return undefined;
+    }
+    if (document.uri.scheme !== 'file') {
+      void vscode.window.showWarningMessage('Kindling: only files on disk can be submitted (save it first).');
+      return undefined;
+    }
+    if (document.isDirty) {
+      const pick = await vscode.window.showWarningMessage(
+        `${path.basename(document.fileName)} has unsaved changes. Submit Pipeline sends the file on disk.`,
+        { modal: true },
+        'Save and Submit',
+      );
+      if (pick !== 'Save and Submit' || !(await document.save())) return undefined;
+    }
+    return document;
+  }
+
+  private async loadConfig(file: vscode.Uri, workspaceRoot: string): Promise<KindlingConfig | undefined> {
+    const configUri = await findConfig(file, workspaceRoot);
+    if (!configUri) {
+      void vscode.window.showErrorMessage('Kindling: no kindling.yaml in this workspace. It names the namespace and service account pipeline runs use (see Run as Component).');
+      return undefined;
+    }
+    try {
+      const config = await readProjectConfig(configUri.fsPath);
+      this.configDiagnostics.clear(configUri);
+      return config;
+    } catch (err) {
+      if (!(err instanceof ConfigInvalidError)) throw err;
+      this.configDiagnostics.set(configUri, err.errors);
+      const pick = await vscode.window.showErrorMessage(`Kindling: ${err.message}`, 'Open kindling.yaml');
+      if (pick) await vscode.window.showTextDocument(configUri, { selection: this.configDiagnostics.firstRange(configUri) });
+      return undefined;
+    }
+  }
+
+  /** As for components: the local cluster is prepared once per session; elsewhere only checked. */
+  private async prepareIdentity(kc: ReturnType<typeof connect>, config: KindlingConfig): Promise<void> {
+    const { namespace, serviceAccounts } = runServiceAccounts(config);
+    const key = `${kc.getCurrentContext()}|${namespace}|${serviceAccounts.join(',')}`;
+    if (this.identityReady.has(key)) return;
+    if (kc.getCurrentContext() === kindContextName(getSetting('cluster.name'))) await ensureRunIdentity(kc, namespace, serviceAccounts);
+    else await checkServiceAccounts(kc, namespace, serviceAccounts);
+    this.identityReady.add(key);
+  }
+
+  private async report(err: unknown, fileName: string): Promise<void> {
+    if (err instanceof RunError && (err.code === 'unreachable' || err.code === 'no-context')) {
+      const pick = await vscode.window.showErrorMessage(`Kindling: ${err.message}`, 'Create Local Cluster');
+      if (pick) await vscode.commands.executeCommand('kindling.createCluster');
+      return;
+    }
+    if (err instanceof RunError || err instanceof ComponentError) {
+      void vscode.window.showErrorMessage(`Kindling: could not submit ${fileName}: ${err.message}`);
+      return;
+    }
+    throw err;
+  }
+}
+
+/** At most one snapshot per STATUS_INTERVAL_MS reaches the panel; the latest is never dropped. */
+class StatusThrottle {
+  private pending: StatusSnapshot | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly send: (s: StatusSnapshot) => void) {}
+
+  push(s: StatusSnapshot): void {
+    this.pending = s;
+    if (!this.timer) this.flush();
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const s = this.pending;
+    this.pending = undefined;
+    if (!s) return;
+    this.send(s);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.pending) this.flush();
+    }, STATUS_INTERVAL_MS);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending = undefined;
+  }
+}
+
+export function isRunEntry(value: unknown): value is RunEntry {
+  return !!value && typeof value === 'object' && 'ref' in value && 'phase' in value;
+}
+
+async function findConfig(file: vscode.Uri, workspaceRoot: string): Promise<vscode.Uri | undefined> {
+  // Nearest kindling.yaml from the file's folder up to the workspace root, as Run as Component looks.
+  let dir = path.dirname(file.fsPath);
+  for (;;) {
+    for (const name of ['kindling.yaml', 'kindling.yml']) {
+      const candidate = vscode.Uri.file(path.join(dir, name));
+      try {
+        await vscode.workspace.fs.stat(candidate);
+        return candidate;
+      } catch {
+        // not here; look one folder up
+      }
+    }
+    if (dir === workspaceRoot || path.dirname(dir) === dir || !dir.startsWith(workspaceRoot)) return undefined;
+    dir = path.dirname(dir);
+  }
+}
