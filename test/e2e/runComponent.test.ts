@@ -188,10 +188,17 @@ describe('Run as Component in code-server against the real control plane', () =>
 
     await vscode.openViewContainer('Explorer');
     const row = vscode.page.locator('.explorer-folders-view .monaco-list-row', { has: vscode.page.locator('.label-name', { hasText: /^prepare_features\.py$/ }) });
+    // Select, then open the menu: the Explorer redraws its rows when kindling.yaml changes on disk.
+    await row.click();
+    await vscode.page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: 'prepare_features.py' }).waitFor();
     await row.click({ button: 'right' });
     await vscode.page.getByRole('menuitem', { name: /^Run as Component/ }).click();
     const input = vscode.page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await input.waitFor({ state: 'visible', timeout: 30_000 }).catch(async (error: unknown) => {
+      await vscode.screenshot('run-component-no-arguments-box');
+      const toasts = await vscode.page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+      throw new Error(`no arguments box (notifications: ${JSON.stringify(toasts)}): ${error instanceof Error ? error.message : String(error)}`);
+    });
     assert.equal(await input.inputValue(), '--min-events 5', 'the box offers the arguments used last time');
     await vscode.page.keyboard.press('Enter');
 
