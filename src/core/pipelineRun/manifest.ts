@@ -131,7 +131,10 @@ export function buildPipelineRun(req: PipelineRunRequest): PipelineRunManifests 
       const o = isObj(r) ? r : {};
       return { ...o, labels: { ...strMap(o.labels), [Labels.run]: runName, [Labels.managedBy]: 'kindling' }, annotations: { ...strMap(o.annotations), ...podAnnotations } };
     };
-    const resource = { apiVersion: doc.apiVersion, kind, metadata: metadata(), spec: { ...spec, driver: role(spec.driver), executor: role(spec.executor) } };
+    const driver = role(spec.driver);
+    // The driver creates executor pods: without its own account it uses the one kindling.yaml prepares for that.
+    driver.serviceAccount ??= req.config.spark?.serviceAccount ?? req.config.serviceAccount ?? configDefaults.serviceAccount;
+    const resource = { apiVersion: doc.apiVersion, kind, metadata: metadata(), spec: { ...spec, driver, executor: role(spec.executor) } };
     return { runName, namespace, ref: ref('SparkApplication', runName, namespace), resource, templateRefs: [], source };
   }
 

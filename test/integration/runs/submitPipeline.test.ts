@@ -13,7 +13,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { loadConfig, type KindlingConfig } from '../../../src/core/config';
 import type { PipelineGraph, StatusSnapshot } from '../../../src/core/model/pipelineGraph';
 import { parsePipeline } from '../../../src/core/pipeline';
-import { mapWorkflowStatus, type WorkflowLike } from '../../../src/core/pipelineRun';
+import { mapSparkStatus, mapWorkflowStatus, type SparkApplicationLike, type WorkflowLike } from '../../../src/core/pipelineRun';
 import { ensureRunIdentity, preparePipeline, RunError, runServiceAccounts, startPipeline } from '../../../src/kube/runs';
 import { FAIL_ANNOTATION, getCluster, useNamespace } from '../helpers/testCluster';
 
@@ -138,4 +138,38 @@ test('a server-side rejection carries the API server message', async (t) => {
   const file = write('bad-label.yaml', 'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n  generateName: bad-\n  labels: { team: "not a valid label" }\nspec:\n  entrypoint: m\n  templates: [{ name: m, container: { image: busybox } }]\n');
   const manifests = await preparePipeline({ filePath: file, workspaceRoot: dir, config, kindlingVersion: 'test' });
   await assert.rejects(startPipeline(local.kc, manifests), (e: unknown) => e instanceof RunError && e.code === 'invalid' && /rejected/.test(e.message) && /metadata.labels/.test(e.message));
+});
+
+test('a SparkApplication file submits as itself; the real operator runs spark-submit and its state colours the driver', async (t) => {
+  const config = await setup(t);
+  const text = `apiVersion: sparkoperator.k8s.io/v1beta2
+kind: SparkApplication
+metadata:
+  name: train-spark
+spec:
+  type: Python
+  mode: cluster
+  image: localhost:5001/ml-pipelines:0.4.2
+  mainApplicationFile: local:///app/train_spark.py
+  sparkVersion: 4.0.0
+  restartPolicy: { type: Never }
+  driver: { cores: 1, memory: 512m }
+  executor: { cores: 1, memory: 512m, instances: 1 }
+`;
+  const file = write('train-spark.yaml', text);
+  const graph = parsePipeline(text, { fileName: file }).graphs[0];
+  const manifests = await preparePipeline({ filePath: file, workspaceRoot: dir, config, kindlingVersion: 'test' });
+  assert.match(manifests.runName, /^train-spark-[a-z0-9]{5}$/);
+  const snapshots: StatusSnapshot[] = [];
+  const started = await startPipeline(local.kc, manifests, { onObject: (obj) => snapshots.push(mapSparkStatus(graph, obj as SparkApplicationLike)) });
+  t.after(() => started.watch.stop());
+  const done = await Promise.race([started.watch.done, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('not finished in 180 s')), 180_000))]);
+  assert.equal(done.status.phase, 'Succeeded', JSON.stringify(done.status));
+  const final = snapshots.at(-1)!;
+  const driver = graph.nodes.find((n) => n.kind === 'spark-driver')!;
+  assert.equal(final.statuses[driver.statusKey ?? driver.id], 'succeeded');
+  assert.equal(final.phase, 'succeeded');
+  assert.ok(snapshots.some((s) => s.statuses[driver.statusKey ?? driver.id] !== 'succeeded'), 'the driver was coloured before it finished');
+  const pods = (await local.kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: config.namespace!, labelSelector: `kindling.dev/run=${manifests.runName}` })).items;
+  assert.ok(pods.some((p) => p.metadata?.labels?.['spark-role'] === 'driver'), 'the driver pod carries the run label');
 });

@@ -89,6 +89,9 @@ test('a SparkApplication submits as itself with the run label on driver and exec
   assert.equal(app.spec.executor.labels['kindling.dev/run'], 'ctr-train-x1y2z');
   assert.equal(app.spec.driver.annotations['kindling.dev/source-sha256'], 'ab'.repeat(32));
   assert.equal(app.spec.driver.memory, '1g');
+  assert.equal(app.spec.driver.serviceAccount, 'spark-operator-spark', 'the file chose the driver account');
+  const bare = buildPipelineRun(req('apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata: { name: s }\nspec: { type: Python, mainApplicationFile: local:///a.py }\n'));
+  assert.equal((bare.resource as Any).spec.driver.serviceAccount, 'runner', 'kindling.yaml serviceAccount otherwise');
 });
 
 test('other formats and broken files are refused with what is supported', () => {
