@@ -14,7 +14,6 @@ import type { KindlingConfig } from '../../core/config';
 import type { StatusSnapshot } from '../../core/model/pipelineGraph';
 import { mapSparkStatus, mapWorkflowStatus, type SparkApplicationLike, type WorkflowLike } from '../../core/pipelineRun';
 import {
-  cancelRun,
   checkServiceAccounts,
   ConfigInvalidError,
   connect,
@@ -32,6 +31,7 @@ import type { KindlingContext } from '../context';
 import type { DagStatusApi } from '../dag/statusApi';
 import type { ConfigDiagnostics } from './configDiagnostics';
 import type { RunEntry, RunsTreeProvider } from './runsTree';
+import { showRunProgress } from './runProgress';
 
 /** The panel redraws colours at most this often while a run changes (full snapshots, so the last one wins). */
 const STATUS_INTERVAL_MS = 250;
@@ -159,24 +159,7 @@ export class PipelineSubmitter {
     this.tree.add(entry);
     this.ctx.log.info(`Pipeline ${manifests.runName} submitted in ${formatMs(started.submittedAt - invokedAt)}`);
 
-    await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Kindling: ${manifests.runName}`, cancellable: true },
-      async (progress, token) => {
-        const sub = token.onCancellationRequested(() => {
-          void cancelRun(kc, manifests.ref).then(
-            () => channel.appendLine('[kindling] cancel requested'),
-            (err: unknown) => void vscode.window.showErrorMessage(`Kindling: could not cancel: ${err instanceof Error ? err.message : String(err)}`),
-          );
-        });
-        const tick = setInterval(() => progress.report({ message: `${entry.phase}${entry.message ? ` — ${entry.message}` : ''}` }), 500);
-        try {
-          await started.watch.done;
-        } finally {
-          clearInterval(tick);
-          sub.dispose();
-        }
-      },
-    );
+    await showRunProgress({ kc, runName: manifests.runName, ref: manifests.ref, channel, current: entry, done: started.watch.done });
     status.flush();
     await follower.finish();
     const final = started.watch.snapshot();

@@ -45,6 +45,7 @@ import { getSetting } from '../config';
 import type { KindlingContext } from '../context';
 import type { ConfigDiagnostics } from './configDiagnostics';
 import { RunsTreeProvider, type RunEntry } from './runsTree';
+import { showRunProgress } from './runProgress';
 
 const RUNNABLE = /\.(py|ipynb|sh)$/i;
 
@@ -253,24 +254,7 @@ export class RunController implements vscode.Disposable {
     steps.push(['create', started.submitted.submittedAt]);
     this.ctx.log.info(`Run ${manifests.runName} submitted in ${formatMs(started.submitted.submittedAt - invokedAt)} (${describeSteps(invokedAt, steps)})`);
 
-    await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Kindling: ${manifests.runName}`, cancellable: true },
-      async (progress, token) => {
-        const sub = token.onCancellationRequested(() => {
-          void cancelRun(kc, manifests.ref).then(
-            () => channel.appendLine('[kindling] cancel requested'),
-            (err: unknown) => void vscode.window.showErrorMessage(`Kindling: could not cancel: ${err instanceof Error ? err.message : String(err)}`),
-          );
-        });
-        const tick = setInterval(() => progress.report({ message: `${entry.phase}${entry.message ? ` — ${entry.message}` : ''}` }), 500);
-        try {
-          await started.watch.done;
-        } finally {
-          clearInterval(tick);
-          sub.dispose();
-        }
-      },
-    );
+    await showRunProgress({ kc, runName: manifests.runName, ref: manifests.ref, channel, current: entry, done: started.watch.done });
     // Not stop(): the last lines may still be on their way when the run's phase changes.
     await follower.finish();
     const final = started.watch.snapshot();
