@@ -7,31 +7,23 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { kindContextName } from '../../core/cluster/kindConfig';
-import { runContextName } from '../../core/cluster/runContext';
-import { ComponentError, formatMs, type RunPhase } from '../../core/component';
+import { ComponentError, formatMs } from '../../core/component';
 import type { KindlingConfig } from '../../core/config';
 import type { StatusSnapshot } from '../../core/model/pipelineGraph';
 import { mapSparkStatus, mapWorkflowStatus, type SparkApplicationLike, type WorkflowLike } from '../../core/pipelineRun';
 import {
-  checkServiceAccounts,
-  ConfigInvalidError,
   connect,
-  ensureRunIdentity,
   preparePipeline,
-  readProjectConfig,
   RunError,
   RunLogFollower,
-  runServiceAccounts,
   startPipeline,
-  type RunSnapshot,
 } from '../../kube/runs';
-import { getSetting } from '../config';
 import type { KindlingContext } from '../context';
 import type { DagStatusApi } from '../dag/statusApi';
 import type { ConfigDiagnostics } from './configDiagnostics';
 import type { RunEntry, RunsTreeProvider } from './runsTree';
 import { showRunProgress } from './runProgress';
+import { loadRunConfig, mirrorRunUpdates, RunIdentity, runTarget } from './runSetup';
 
 /** The panel redraws colours at most this often while a run changes (full snapshots, so the last one wins). */
 const STATUS_INTERVAL_MS = 250;
@@ -39,7 +31,7 @@ const STATUS_INTERVAL_MS = 250;
 const SUBMITTABLE_FORMATS = new Set(['argo-workflow', 'argo-workflow-template', 'argo-cron-workflow', 'spark-application']);
 
 export class PipelineSubmitter {
-  private readonly identityReady = new Set<string>();
+  private readonly identity = new RunIdentity();
 
   constructor(
     private readonly ctx: KindlingContext,
@@ -84,15 +76,12 @@ export class PipelineSubmitter {
     const config = await this.loadConfig(document.uri, workspaceRoot);
     if (!config) return;
 
-    const target = {
-      kubeconfigPath: getSetting('kubeconfig') || undefined,
-      context: runContextName({ envOverride: process.env.KINDLING_RUN_CONTEXT, setting: getSetting('run.context'), clusterName: getSetting('cluster.name') }),
-    };
+    const target = runTarget();
     let kc;
     let manifests;
     try {
       kc = connect(target);
-      await this.prepareIdentity(kc, config);
+      await this.identity.prepare(kc, config, (m) => this.ctx.log.info(m));
       manifests = await preparePipeline({
         filePath: document.uri.fsPath,
         workspaceRoot,
@@ -129,17 +118,7 @@ export class PipelineSubmitter {
       data: (pod, text) => channel.append(text.replace(/^(?=.)/gm, `${pod}: `)),
       note: (text) => channel.appendLine(`[kindling] ${text}`),
     });
-    let lastPhase: RunPhase | '' = '';
-    const onUpdate = (s: RunSnapshot): void => {
-      entry.phase = s.status.phase;
-      entry.message = s.status.message;
-      entry.timings = s.timings;
-      if (s.status.phase !== lastPhase) {
-        lastPhase = s.status.phase;
-        channel.appendLine(`[kindling] ${s.status.phase}${s.status.message ? `: ${s.status.message}` : ''}`);
-      }
-      this.tree.update(entry);
-    };
+    const onUpdate = mirrorRunUpdates(entry, channel, this.tree);
     let started;
     try {
       started = await startPipeline(kc, manifests, { invokedAt, onUpdate, onPod: (p) => follower.onPod(p), onObject: (obj) => status.push(toSnapshot(obj)) });
@@ -214,27 +193,7 @@ export class PipelineSubmitter {
       void vscode.window.showErrorMessage('Kindling: no kindling.yaml in this workspace. It names the namespace and service account pipeline runs use (see Run as Component).');
       return undefined;
     }
-    try {
-      const config = await readProjectConfig(configUri.fsPath);
-      this.configDiagnostics.clear(configUri);
-      return config;
-    } catch (err) {
-      if (!(err instanceof ConfigInvalidError)) throw err;
-      this.configDiagnostics.set(configUri, err.errors);
-      const pick = await vscode.window.showErrorMessage(`Kindling: ${err.message}`, 'Open kindling.yaml');
-      if (pick) await vscode.window.showTextDocument(configUri, { selection: this.configDiagnostics.firstRange(configUri) });
-      return undefined;
-    }
-  }
-
-  /** As for components: the local cluster is prepared once per session; elsewhere only checked. */
-  private async prepareIdentity(kc: ReturnType<typeof connect>, config: KindlingConfig): Promise<void> {
-    const { namespace, serviceAccounts } = runServiceAccounts(config);
-    const key = `${kc.getCurrentContext()}|${namespace}|${serviceAccounts.join(',')}`;
-    if (this.identityReady.has(key)) return;
-    if (kc.getCurrentContext() === kindContextName(getSetting('cluster.name'))) await ensureRunIdentity(kc, namespace, serviceAccounts);
-    else await checkServiceAccounts(kc, namespace, serviceAccounts);
-    this.identityReady.add(key);
+    return loadRunConfig(configUri, this.configDiagnostics);
   }
 
   private async report(err: unknown, fileName: string): Promise<void> {

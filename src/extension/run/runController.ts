@@ -8,8 +8,6 @@ import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { kindContextName } from '../../core/cluster/kindConfig';
-import { runContextName } from '../../core/cluster/runContext';
 import {
   ComponentError,
   describeTimings,
@@ -25,10 +23,7 @@ import {
 import { configDefaults, type KindlingConfig } from '../../core/config';
 import {
   cancelRun,
-  checkServiceAccounts,
   chooseDelivery,
-  ensureRunIdentity,
-  ConfigInvalidError,
   connect,
   listRuns,
   prepareComponent,
@@ -36,7 +31,6 @@ import {
   readProjectConfig,
   RunError,
   RunLogFollower,
-  runServiceAccounts,
   startComponent,
   watchRun,
   type RunSnapshot,
@@ -46,6 +40,7 @@ import type { KindlingContext } from '../context';
 import type { ConfigDiagnostics } from './configDiagnostics';
 import { RunsTreeProvider, type RunEntry } from './runsTree';
 import { showRunProgress } from './runProgress';
+import { loadRunConfig, mirrorRunUpdates, RunIdentity, runTarget } from './runSetup';
 
 const RUNNABLE = /\.(py|ipynb|sh)$/i;
 
@@ -59,6 +54,7 @@ interface LastChoice {
 export class RunController implements vscode.Disposable {
   readonly tree: RunsTreeProvider;
   private lastRun: { uri: vscode.Uri; choice: LastChoice } | undefined;
+  private readonly identity = new RunIdentity();
 
   constructor(
     private readonly ctx: KindlingContext,
@@ -150,25 +146,14 @@ export class RunController implements vscode.Disposable {
       if (pick) await this.createConfig(workspaceRoot);
       return;
     }
-    let config: KindlingConfig;
-    try {
-      config = await readProjectConfig(configUri.fsPath);
-      this.diagnostics.clear(configUri);
-    } catch (err) {
-      if (err instanceof ConfigInvalidError) {
-        this.diagnostics.set(configUri, err.errors);
-        const pick = await vscode.window.showErrorMessage(`Kindling: ${err.message}`, 'Open kindling.yaml');
-        if (pick) await vscode.window.showTextDocument(configUri, { selection: this.diagnostics.firstRange(configUri) });
-        return;
-      }
-      throw err;
-    }
+    const config = await loadRunConfig(configUri, this.diagnostics);
+    if (!config) return;
     if (!(await this.checkDependencies(workspaceRoot, config))) return;
     // Where the time before "submitted" goes, in the Kindling log: the first run of a session was seen
     // taking ~1.3 s against ~0.3 s for the next one (E2E), and the total alone does not say why.
     const steps: [string, number][] = [['config', Date.now()]];
 
-    const target = this.target();
+    const target = runTarget();
     let kc;
     try {
       kc = connect(target);
@@ -177,7 +162,7 @@ export class RunController implements vscode.Disposable {
       return;
     }
     try {
-      await this.prepareIdentity(kc, config);
+      await this.identity.prepare(kc, config, (m) => this.ctx.log.info(m));
     } catch (err) {
       await this.reportRunError(err);
       return;
@@ -224,17 +209,7 @@ export class RunController implements vscode.Disposable {
       data: (_pod, text) => channel.append(text),
       note: (text) => channel.appendLine(`[kindling] ${text}`),
     });
-    let lastPhase = '';
-    const onUpdate = (s: RunSnapshot): void => {
-      entry.phase = s.status.phase;
-      entry.message = s.status.message;
-      entry.timings = s.timings;
-      if (s.status.phase !== lastPhase) {
-        lastPhase = s.status.phase;
-        channel.appendLine(`[kindling] ${s.status.phase}${s.status.message ? `: ${s.status.message}` : ''}`);
-      }
-      this.tree.update(entry);
-    };
+    const onUpdate = mirrorRunUpdates(entry, channel, this.tree);
     let started;
     try {
       started = await startComponent(kc, manifests, { invokedAt, onUpdate, onPod: (p) => follower.onPod(p) });
@@ -276,22 +251,6 @@ export class RunController implements vscode.Disposable {
     }
   }
 
-  private readonly identityReady = new Set<string>();
-
-  /** Local cluster: create namespace + service accounts + role once per session; elsewhere only check. */
-  private async prepareIdentity(kc: ReturnType<typeof connect>, config: KindlingConfig): Promise<void> {
-    const { namespace, serviceAccounts } = runServiceAccounts(config);
-    const key = `${kc.getCurrentContext()}|${namespace}|${serviceAccounts.join(',')}`;
-    if (this.identityReady.has(key)) return;
-    if (kc.getCurrentContext() === kindContextName(getSetting('cluster.name'))) {
-      const created = await ensureRunIdentity(kc, namespace, serviceAccounts);
-      if (created.length) this.ctx.log.info(`Prepared the local cluster for runs: ${created.join(', ')}`);
-    } else {
-      await checkServiceAccounts(kc, namespace, serviceAccounts);
-    }
-    this.identityReady.add(key);
-  }
-
   private async afterPick(pick: string | undefined, entry: RunEntry): Promise<void> {
     if (pick === 'Show Logs') await this.showLogs(entry);
     else if (pick === 'Run Again') await this.runAgain(entry);
@@ -329,13 +288,6 @@ export class RunController implements vscode.Disposable {
     } catch (err) {
       channel.appendLine(`[kindling] could not fetch the executed notebook from the log: ${err instanceof Error ? err.message : String(err)}`);
     }
-  }
-
-  private target(): { kubeconfigPath?: string; context: string } {
-    return {
-      kubeconfigPath: getSetting('kubeconfig') || undefined,
-      context: runContextName({ envOverride: process.env.KINDLING_RUN_CONTEXT, setting: getSetting('run.context'), clusterName: getSetting('cluster.name') }),
-    };
   }
 
   private async reportRunError(err: unknown): Promise<void> {
@@ -486,7 +438,7 @@ export class RunController implements vscode.Disposable {
   }
 
   private async loadClusterRuns(): Promise<RunEntry[]> {
-    const target = this.target();
+    const target = runTarget();
     const kc = connect(target);
     const folder = vscode.workspace.workspaceFolders?.[0];
     let namespace: string = configDefaults.namespace;

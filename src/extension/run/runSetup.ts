@@ -1,0 +1,69 @@
+/**
+ * What a component run and a submitted pipeline both do before and while they run: choose the target
+ * context, read kindling.yaml (its errors become squiggles), prepare the run identity, and mirror the
+ * run's watch into its Runs view entry and output.
+ */
+import * as vscode from 'vscode';
+import { kindContextName } from '../../core/cluster/kindConfig';
+import { runContextName } from '../../core/cluster/runContext';
+import type { KindlingConfig } from '../../core/config';
+import { checkServiceAccounts, ConfigInvalidError, ensureRunIdentity, readProjectConfig, runServiceAccounts, type connect, type RunSnapshot } from '../../kube/runs';
+import { getSetting } from '../config';
+import type { ConfigDiagnostics } from './configDiagnostics';
+import type { RunEntry, RunsTreeProvider } from './runsTree';
+
+/** Runs go to `kindling.run.context`, else the Kindling kind cluster; KINDLING_RUN_CONTEXT overrides both (benchmarks). */
+export function runTarget(): { kubeconfigPath?: string; context: string } {
+  return {
+    kubeconfigPath: getSetting('kubeconfig') || undefined,
+    context: runContextName({ envOverride: process.env.KINDLING_RUN_CONTEXT, setting: getSetting('run.context'), clusterName: getSetting('cluster.name') }),
+  };
+}
+
+/** kindling.yaml, or undefined after showing its errors (squiggles + "Open kindling.yaml" at the first one). */
+export async function loadRunConfig(configUri: vscode.Uri, diagnostics: ConfigDiagnostics): Promise<KindlingConfig | undefined> {
+  try {
+    const config = await readProjectConfig(configUri.fsPath);
+    diagnostics.clear(configUri);
+    return config;
+  } catch (err) {
+    if (!(err instanceof ConfigInvalidError)) throw err;
+    diagnostics.set(configUri, err.errors);
+    const pick = await vscode.window.showErrorMessage(`Kindling: ${err.message}`, 'Open kindling.yaml');
+    if (pick) await vscode.window.showTextDocument(configUri, { selection: diagnostics.firstRange(configUri) });
+    return undefined;
+  }
+}
+
+/** Local cluster: create namespace + service accounts + role once per session; elsewhere only check they exist. */
+export class RunIdentity {
+  private readonly ready = new Set<string>();
+
+  async prepare(kc: ReturnType<typeof connect>, config: KindlingConfig, log: (message: string) => void): Promise<void> {
+    const { namespace, serviceAccounts } = runServiceAccounts(config);
+    const key = `${kc.getCurrentContext()}|${namespace}|${serviceAccounts.join(',')}`;
+    if (this.ready.has(key)) return;
+    if (kc.getCurrentContext() === kindContextName(getSetting('cluster.name'))) {
+      const created = await ensureRunIdentity(kc, namespace, serviceAccounts);
+      if (created.length) log(`Prepared the local cluster for runs: ${created.join(', ')}`);
+    } else {
+      await checkServiceAccounts(kc, namespace, serviceAccounts);
+    }
+    this.ready.add(key);
+  }
+}
+
+/** The watch's callback: keeps the Runs view entry current and writes each phase change to the run's output. */
+export function mirrorRunUpdates(entry: RunEntry, channel: { appendLine(line: string): void }, tree: RunsTreeProvider): (s: RunSnapshot) => void {
+  let lastPhase = '';
+  return (s) => {
+    entry.phase = s.status.phase;
+    entry.message = s.status.message;
+    entry.timings = s.timings;
+    if (s.status.phase !== lastPhase) {
+      lastPhase = s.status.phase;
+      channel.appendLine(`[kindling] ${s.status.phase}${s.status.message ? `: ${s.status.message}` : ''}`);
+    }
+    tree.update(entry);
+  };
+}
