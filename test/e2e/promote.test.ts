@@ -56,7 +56,7 @@ describe('Promote in code-server against the remote control plane', () => {
     for (const fn of cleanups.reverse()) await Promise.resolve(fn()).catch(() => undefined);
   });
 
-  test('right-click → Promote: pick context and namespace, review the dry-run, confirm, the object lands with provenance', async () => {
+  test('right-click → Promote: pick context and namespace, review the dry-run, confirm, the object lands with provenance', async (t) => {
     const page = vscode.page;
     // Menus carry Kindling's entries once the extension host has it (as in the Run as Component test).
     await vscode.waitForLog(() => vscode.outputChannelLog('Kindling'), /Kindling \S+ activated/, { timeoutMs: 60_000 });
@@ -65,24 +65,10 @@ describe('Promote in code-server against the remote control plane', () => {
     if ((await folder.getAttribute('aria-expanded')) !== 'true') await folder.click();
     const row = page.locator('.explorer-folders-view .monaco-list-row', { has: page.locator('.label-name', { hasText: /^train-template\.yaml$/ }) });
     await row.waitFor();
-    // Select first, then open the menu on the selected row: the Explorer redraws its rows once the
-    // extension has activated, and a right-click on a row being redrawn can lose its menu target
-    // (seen once in CI: the menu item was clicked and no command ran; same as the Run as Component test).
-    await row.click();
-    await row.click({ button: 'right' });
-    const item = page.getByRole('menuitem', { name: /^Promote to Remote Cluster/ });
-    await item.waitFor().catch(async (err: unknown) => {
-      await vscode.screenshot('promote-menu');
-      throw err;
-    });
-    await item.click();
-
     // The context pick: every context of the kubeconfig, the local one (where runs go) last.
     const quick = page.locator('.quick-input-widget');
-    await quick.locator('.quick-input-title', { hasText: /Promote to which cluster/ }).waitFor({ timeout: 60_000 }).catch(async (err: unknown) => {
-      await vscode.screenshot('promote-no-context-pick');
-      throw err;
-    });
+    const contextPick = quick.locator('.quick-input-title', { hasText: /Promote to which cluster/ });
+    for (const miss of await vscode.explorerMenu(row, /^Promote to Remote Cluster/, contextPick, { what: 'the context pick', timeoutMs: 30_000 })) t.diagnostic(miss);
     // Each row's first label is the context (the detail line below it, the server, is a label too).
     const labels = await quick.locator('.monaco-list-row').evaluateAll((rows) => rows.map((r) => r.querySelector('.label-name')?.textContent?.trim() ?? ''));
     assert.deepEqual([...labels].sort(), ['kindling-local', 'kindling-remote', 'kindling-remote-restricted']);

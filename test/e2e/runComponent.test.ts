@@ -83,20 +83,15 @@ describe('Run as Component in code-server against the real control plane', () =>
     for (const fn of cleanups.reverse()) await Promise.resolve(fn()).catch(() => undefined);
   });
 
-  test('right-click → Run as Component runs the file on the cluster; the Runs view, the output and the hover tell the story', async () => {
+  test('right-click → Run as Component runs the file on the cluster; the Runs view, the output and the hover tell the story', async (t) => {
     await vscode.waitForLog(() => vscode.outputChannelLog('Kindling'), /Kindling \S+ activated/, { timeoutMs: 60_000 });
 
     // The Explorer's own context menu, as a user opens it.
     const row = vscode.page.locator('.explorer-folders-view .monaco-list-row', { has: vscode.page.locator('.label-name', { hasText: /^prepare_features\.py$/ }) });
     await row.waitFor();
-    await row.click({ button: 'right' });
-    const item = vscode.page.getByRole('menuitem', { name: /^Run as Component/ });
-    await item.waitFor();
-    await item.click();
-
     // The arguments box: the file's name in the title, then the user's arguments.
     const input = vscode.page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    for (const miss of await vscode.explorerMenu(row, /^Run as Component/, input, { what: 'the arguments box' })) t.diagnostic(miss);
     assert.match(await vscode.page.locator('.quick-input-widget .quick-input-title').innerText(), /prepare_features\.py/);
     await input.fill('--min-events 5');
     await vscode.page.keyboard.press('Enter');
@@ -188,17 +183,9 @@ describe('Run as Component in code-server against the real control plane', () =>
 
     await vscode.openViewContainer('Explorer');
     const row = vscode.page.locator('.explorer-folders-view .monaco-list-row', { has: vscode.page.locator('.label-name', { hasText: /^prepare_features\.py$/ }) });
-    // Select, then open the menu: the Explorer redraws its rows when kindling.yaml changes on disk.
-    await row.click();
-    await vscode.page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: 'prepare_features.py' }).waitFor();
-    await row.click({ button: 'right' });
-    await vscode.page.getByRole('menuitem', { name: /^Run as Component/ }).click();
+    // The Explorer redraws its rows when kindling.yaml changes on disk (explorerMenu says why that matters).
     const input = vscode.page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible', timeout: 30_000 }).catch(async (error: unknown) => {
-      await vscode.screenshot('run-component-no-arguments-box');
-      const toasts = await vscode.page.locator('.notifications-toasts .notification-toast').allInnerTexts();
-      throw new Error(`no arguments box (notifications: ${JSON.stringify(toasts)}): ${error instanceof Error ? error.message : String(error)}`);
-    });
+    for (const miss of await vscode.explorerMenu(row, /^Run as Component/, input, { what: 'the arguments box' })) t.diagnostic(miss);
     assert.equal(await input.inputValue(), '--min-events 5', 'the box offers the arguments used last time');
     await vscode.page.keyboard.press('Enter');
 

@@ -341,6 +341,8 @@ export class RunController implements vscode.Disposable {
         : 'Command-line arguments (quotes group words). Empty: none.',
       value: last?.text ?? '',
       placeHolder: isNotebook ? names.map((n) => `${n}=…`).join(' ') : '--epochs 3 --lr 0.01',
+      // Typed arguments survive a click elsewhere (e.g. to look something up in the file); Escape cancels.
+      ignoreFocusOut: true,
       validateInput: (value) => {
         if (!isNotebook) return undefined;
         const { invalid } = parseParameters(value);

@@ -325,6 +325,35 @@ export class VSCode {
     return sidebar;
   }
 
+  /**
+   * Selects `row` in the Explorer, opens its context menu, clicks the item named `item`, and resolves once
+   * `until` (what the command shows first) is visible; returns the misses, one line each, for the test log.
+   * VS Code's Explorer redraws its rows after activation and whenever a file changes on disk; a menu opened
+   * on a row being redrawn can take the click and run nothing (CI met this in both the Run as Component and
+   * the Promote tests, with nothing in the extension's log). Such a miss is saved as a screenshot and the
+   * menu is opened again, at most `attempts` times in all; a command that never shows `until` still fails.
+   */
+  async explorerMenu(row: Locator, item: RegExp, until: Locator, { attempts = 3, timeoutMs = 15_000, what = 'the command' }: { attempts?: number; timeoutMs?: number; what?: string } = {}): Promise<string[]> {
+    const misses: string[] = [];
+    for (let attempt = 1; ; attempt++) {
+      await row.click();
+      await row.and(this.page.locator('.selected')).waitFor({ timeout: timeoutMs });
+      await row.click({ button: 'right' });
+      const menuItem = this.page.getByRole('menuitem', { name: item });
+      await menuItem.waitFor({ timeout: timeoutMs });
+      await menuItem.click();
+      try {
+        await until.waitFor({ state: 'visible', timeout: timeoutMs });
+        return misses;
+      } catch (error) {
+        const shot = await this.screenshot(`${this.name}-menu-miss-${attempt}`);
+        misses.push(`menu item ${item} clicked, ${what} did not show within ${timeoutMs} ms (attempt ${attempt}; ${shot})`);
+        if (attempt >= attempts) throw new Error(`${misses.join('\n')}\n${error instanceof Error ? error.message : String(error)}`);
+        await this.page.keyboard.press('Escape');
+      }
+    }
+  }
+
   /** The document a webview extension wrote (VS Code nests it in two iframes). */
   webviewFrame(index = 0): FrameLocator {
     return this.page.locator('iframe.webview').nth(index).contentFrame().frameLocator('iframe#active-frame');
