@@ -54,6 +54,18 @@ export interface PromotePlan {
   errors: string[];
   /** Harmless facts worth showing (namespace overridden, empty documents skipped). */
   notes: string[];
+  /** Shown with the confirmation like preflight warnings (e.g. a component's hostPath volume left out). */
+  warnings?: string[];
+}
+
+/** "argoproj.io/v1alpha1", or "v1" for the core group (ConfigMaps). */
+export function apiVersionOf(type: PromotableKind): string {
+  return type.group ? `${type.group}/${type.version}` : type.version;
+}
+
+/** "workflowtemplates.argoproj.io", or "configmaps" for the core group: how RBAC errors name a resource. */
+export function resourceOf(type: PromotableKind): string {
+  return type.group ? `${type.plural}.${type.group}` : type.plural;
 }
 
 /** Fields the server owns: carried over from a `kubectl get -o yaml` export they would only conflict. */

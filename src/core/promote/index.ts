@@ -4,3 +4,4 @@ export * from './provenance';
 export * from './diff';
 export * from './targets';
 export * from './summary';
+export * from './component';

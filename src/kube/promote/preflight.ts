@@ -5,7 +5,7 @@
  * user is by definition not looking at their usual cluster.
  */
 import { AuthenticationV1Api, AuthorizationV1Api, KubernetesObjectApi, VersionApi, type KubeConfig } from '@kubernetes/client-node';
-import { collectImages, pinImages, type ImagePin, type PlannedDocument } from '../../core/promote';
+import { apiVersionOf, collectImages, pinImages, resourceOf, type ImagePin, type PlannedDocument } from '../../core/promote';
 import type { GitInfo } from '../git';
 import { statusCodeOf } from '../runs/errors';
 
@@ -50,11 +50,11 @@ async function checkKinds(kc: KubeConfig, documents: readonly PlannedDocument[])
   const errors: string[] = [];
   const types = [...new Map(documents.map((d) => [`${d.type.group}/${d.type.version}/${d.type.kind}`, d.type])).values()];
   for (const type of types) {
-    const apiVersion = `${type.group}/${type.version}`;
+    const apiVersion = apiVersionOf(type);
     try {
       if (!(await api.lookup(apiVersion, type.kind))) throw Object.assign(new Error('not found'), { code: 404 });
     } catch (err) {
-      if (statusCodeOf(err) === 404) errors.push(`${apiVersion} ${type.kind} is not installed on ${targetName(kc)}: install its CRD (${type.plural}.${type.group}) there first.`);
+      if (statusCodeOf(err) === 404) errors.push(`${apiVersion} ${type.kind} is not installed on ${targetName(kc)}: install its CRD (${resourceOf(type)}) there first.`);
       else errors.push(`Could not look up ${apiVersion} ${type.kind} on ${targetName(kc)}: ${messageOf(err)}`);
     }
   }
@@ -78,22 +78,22 @@ async function whoAmI(kc: KubeConfig): Promise<string | undefined> {
 async function checkAccess(kc: KubeConfig, documents: readonly PlannedDocument[]): Promise<string[]> {
   const api = kc.makeApiClient(AuthorizationV1Api);
   const user = await whoAmI(kc);
-  const checks = new Map<string, { group: string; resource: string; namespace: string; verb: string }>();
+  const checks = new Map<string, { group: string; resource: string; namespace: string; verb: string; name: string }>();
   for (const doc of documents) {
     for (const verb of PROMOTE_VERBS) {
-      const key = `${verb} ${doc.type.plural}.${doc.type.group} ${doc.namespace}`;
-      checks.set(key, { group: doc.type.group, resource: doc.type.plural, namespace: doc.namespace, verb });
+      const key = `${verb} ${resourceOf(doc.type)} ${doc.namespace}`;
+      checks.set(key, { group: doc.type.group, resource: doc.type.plural, namespace: doc.namespace, verb, name: resourceOf(doc.type) });
     }
   }
   const results = await Promise.all(
-    [...checks.values()].map(async (attrs) => {
+    [...checks.values()].map(async ({ name, ...attrs }) => {
       try {
         const review = await api.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: attrs } } });
         if (review.status?.allowed) return undefined;
         const why = review.status?.reason ? ` (${review.status.reason})` : '';
-        return `Not allowed: ${user ? `user "${user}"` : 'you'} may not ${attrs.verb} ${attrs.resource}.${attrs.group} in namespace "${attrs.namespace}" on ${targetName(kc)}${why}. Ask the cluster's admin for that right, or pick a namespace where you have it.`;
+        return `Not allowed: ${user ? `user "${user}"` : 'you'} may not ${attrs.verb} ${name} in namespace "${attrs.namespace}" on ${targetName(kc)}${why}. Ask the cluster's admin for that right, or pick a namespace where you have it.`;
       } catch (err) {
-        return `Could not check whether you may ${attrs.verb} ${attrs.resource}.${attrs.group} in "${attrs.namespace}" on ${targetName(kc)}: ${messageOf(err)}`;
+        return `Could not check whether you may ${attrs.verb} ${name} in "${attrs.namespace}" on ${targetName(kc)}: ${messageOf(err)}`;
       }
     }),
   );
@@ -126,7 +126,7 @@ export async function preflight(kc: KubeConfig, documents: readonly PlannedDocum
   if (unreachable) return { errors: [unreachable], warnings, images };
   const kindErrors = await checkKinds(kc, documents);
   // Access to a kind that does not exist says nothing useful; only check the rest.
-  const missing = new Set(kindErrors.length ? documents.filter((d) => kindErrors.some((e) => e.startsWith(`${d.type.group}/${d.type.version} ${d.type.kind} `))).map((d) => d.index) : []);
+  const missing = new Set(kindErrors.length ? documents.filter((d) => kindErrors.some((e) => e.startsWith(`${apiVersionOf(d.type)} ${d.type.kind} `))).map((d) => d.index) : []);
   const accessErrors = await checkAccess(kc, documents.filter((d) => !missing.has(d.index)));
   return { errors: [...kindErrors, ...accessErrors], warnings, images };
 }

@@ -12,12 +12,16 @@ import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObj
 import {
   describeDocument,
   diffObjects,
+  isComponentFile,
+  planComponentPromote,
   planPromote,
   stampProvenance,
   type FieldChange,
   type KubeObject,
   type PlannedDocument,
+  type PromotePlan,
 } from '../../core/promote';
+import type { KindlingConfig } from '../../core/config';
 import type { GitInfo } from '../git';
 import { classifyKubeError, statusCodeOf } from '../runs/errors';
 import { preflight, targetName } from './preflight';
@@ -43,10 +47,12 @@ export class PromoteError extends Error {
 export interface PromoteInput {
   /** Target cluster, its context already selected (connect() in src/kube/runs). */
   kc: KubeConfig;
-  /** The pipeline file's text (one or more YAML documents). */
+  /** The file's text: a pipeline (one or more YAML documents) or a component (.py, .sh, .ipynb). */
   text: string;
-  /** Workspace-relative path, recorded on the objects. */
+  /** Workspace-relative path, recorded on the objects; its extension says pipeline or component. */
   sourcePath: string;
+  /** kindling.yaml: a component's image, env, volumes, resources (src/core/promote/component.ts). */
+  config?: KindlingConfig;
   namespace: string;
   kindlingVersion: string;
   git?: GitInfo;
@@ -102,14 +108,27 @@ function apply(api: KubernetesObjectApi, object: KubeObject, dryRun: boolean): P
   return api.patch(body, undefined, dryRun ? 'All' : undefined, FIELD_MANAGER, false, PatchStrategy.ServerSideApply);
 }
 
+/** A component file becomes ConfigMap + WorkflowTemplate; anything else is read as pipeline YAML. */
+function planFor(input: PromoteInput): PromotePlan {
+  if (!isComponentFile(input.sourcePath)) return planPromote(input.text, { namespace: input.namespace });
+  return planComponentPromote({
+    sourcePath: input.sourcePath,
+    content: input.text,
+    config: input.config,
+    namespace: input.namespace,
+    context: input.kc.getCurrentContext(),
+  });
+}
+
 export async function runPromote(input: PromoteInput, callbacks: PromoteCallbacks): Promise<PromoteOutcome> {
   const { kc } = input;
   const progress = callbacks.progress ?? (() => undefined);
-  const plan = planPromote(input.text, { namespace: input.namespace });
-  if (plan.errors.length) throw new PromoteError('plan', plan.errors);
+  const plan = planFor(input);
+  if (plan.errors.length) throw new PromoteError('plan', plan.errors, [], plan.warnings ?? []);
 
   progress(`Checking ${targetName(kc)}…`);
-  const report = await preflight(kc, plan.documents, { knownImages: input.knownImages, git: input.git });
+  const preflightReport = await preflight(kc, plan.documents, { knownImages: input.knownImages, git: input.git });
+  const report = { ...preflightReport, warnings: [...(plan.warnings ?? []), ...preflightReport.warnings] };
   if (report.errors.length) throw new PromoteError('preflight', report.errors, [], report.warnings);
 
   const provenance = {
@@ -135,7 +154,7 @@ export async function runPromote(input: PromoteInput, callbacks: PromoteCallback
       const proposed = await apply(api, object, true);
       reviews.push({ doc, live, proposed, changes: diffObjects(live, proposed) });
     } catch (err) {
-      failures.push(classifyKubeError(err, kc, `dry-run apply ${describeDocument(doc)} in "${doc.namespace}"`, doc.type).message);
+      failures.push(classifyKubeError(err, kc, `dry-run apply ${describeDocument(doc)} in "${doc.namespace}"`, doc.type.group ? doc.type : undefined).message);
     }
   }
   if (failures.length) throw new PromoteError('dry-run', [...failures, 'Nothing was applied.'], [], report.warnings);
@@ -161,7 +180,7 @@ export async function runPromote(input: PromoteInput, callbacks: PromoteCallback
       throw new PromoteError(
         'apply',
         [
-          classifyKubeError(err, kc, `apply ${describeDocument(doc)} in "${doc.namespace}"`, doc.type).message,
+          classifyKubeError(err, kc, `apply ${describeDocument(doc)} in "${doc.namespace}"`, doc.type.group ? doc.type : undefined).message,
           applied.length ? `Applied before the failure: ${applied.join(', ')}.` : 'Nothing was applied.',
           ...(notApplied.length ? [`Not applied: ${notApplied.join(', ')}.`] : []),
         ],
