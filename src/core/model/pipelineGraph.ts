@@ -134,4 +134,9 @@ export interface StatusSnapshot {
   statuses: Record<string, NodeStatus>;
   /** Overall phase of the run. */
   phase: NodeStatus;
+  /**
+   * The graph of the file the run is of (statusScope.ts graphKey): the panel colours only that graph,
+   * not a sibling document whose nodes have the same status keys. Absent: whatever graph is shown.
+   */
+  graphKey?: string;
 }

@@ -1,2 +1,3 @@
 export * from './manifest';
 export * from './liveStatus';
+export * from './documents';

@@ -8,6 +8,9 @@
  * matching status node take their members' combined status (the exit-handler group, a withParam
  * fan-out's one representative member `(*)`); nodes the run has not reached are `pending` while it
  * runs and `omitted` once it has ended.
+ *
+ * A file can hold several pipelines with the same keys; `graphKey` names the one that was submitted,
+ * so the panel does not colour its siblings.
  */
 import type { NodeStatus, PipelineGraph, StatusSnapshot } from '../model/pipelineGraph';
 
@@ -72,7 +75,7 @@ export function sparkRunId(namespace: string, name: string): string {
 }
 
 /** Status of every node of `graph` from the Workflow object the controller keeps updating. */
-export function mapWorkflowStatus(graph: PipelineGraph, wf: WorkflowLike): StatusSnapshot {
+export function mapWorkflowStatus(graph: PipelineGraph, wf: WorkflowLike, graphKey?: string): StatusSnapshot {
   const name = wf.metadata?.name ?? '';
   const phase = argoPhaseStatus(wf.status?.phase);
   const byKey = new Map<string, NodeStatus>();
@@ -111,7 +114,7 @@ export function mapWorkflowStatus(graph: PipelineGraph, wf: WorkflowLike): Statu
     const s = statusOf(n.id);
     if (s) statuses[keyOf(n)] = s;
   }
-  return { runId: workflowRunId(wf.metadata?.namespace ?? '', name), statuses, phase };
+  return scoped({ runId: workflowRunId(wf.metadata?.namespace ?? '', name), statuses, phase }, graphKey);
 }
 
 export function sparkStateStatus(state: string | undefined): NodeStatus {
@@ -142,7 +145,7 @@ export function sparkStateStatus(state: string | undefined): NodeStatus {
  * executors' own states when the operator reports them, else waits (pending) while the application
  * runs and stays uncoloured after it (an application can finish without any executor report).
  */
-export function mapSparkStatus(graph: PipelineGraph, app: SparkApplicationLike): StatusSnapshot {
+export function mapSparkStatus(graph: PipelineGraph, app: SparkApplicationLike, graphKey?: string): StatusSnapshot {
   const phase = sparkStateStatus(app.status?.applicationState?.state);
   const executors = combineStatuses(Object.values(app.status?.executorState ?? {}).map(sparkStateStatus));
   const statuses: Record<string, NodeStatus> = {};
@@ -154,5 +157,10 @@ export function mapSparkStatus(graph: PipelineGraph, app: SparkApplicationLike):
       if (s) statuses[key] = s;
     }
   }
-  return { runId: sparkRunId(app.metadata?.namespace ?? '', app.metadata?.name ?? ''), statuses, phase };
+  return scoped({ runId: sparkRunId(app.metadata?.namespace ?? '', app.metadata?.name ?? ''), statuses, phase }, graphKey);
+}
+
+/** `graphKey` (src/core/model/statusScope.ts) ties the snapshot to the submitted document's graph. */
+function scoped(snapshot: StatusSnapshot, graphKey: string | undefined): StatusSnapshot {
+  return graphKey === undefined ? snapshot : { ...snapshot, graphKey };
 }

@@ -2,6 +2,9 @@
  * "Submit Pipeline": a pipeline file → the object to create on the cluster, carrying the same
  * provenance as a Run as Component run (src/core/component/provenance.ts).
  *
+ * - A multi-document file: the document chosen (documents.ts); WorkflowTemplates of the same file the
+ *   run refers to come along as `companions`, applied before it.
+ *
  * - Workflow → itself; WorkflowTemplate → a Workflow with `workflowTemplateRef` (the template is
  *   applied first, so the run uses the file as it is now); CronWorkflow → a Workflow from its
  *   `spec.workflowSpec`; SparkApplication → itself.
@@ -11,10 +14,10 @@
  * - Pods carry the run label (Argo `podMetadata`, Spark driver/executor labels), kindling.yaml's
  *   `podAnnotations` and the provenance annotations, which win over both.
  */
-import { parseAllDocuments } from 'yaml';
 import { configDefaults, type KindlingConfig } from '../config/types';
 import { Labels, provenanceAnnotations, provenanceLabels } from '../component/provenance';
 import { ComponentError, type Provenance, type ResourceRef } from '../component/types';
+import { chooseDocument, describeDocument, listDocuments, SUBMITTABLE_KINDS, type FileDocument, type SubmitKind } from './documents';
 
 export interface PipelineRunRequest {
   /** The file's text, exactly as submitted (its sha256 is in `provenance`). */
@@ -27,6 +30,8 @@ export interface PipelineRunRequest {
   provenance: Provenance;
   /** Extra pod annotations (tests, tools), added after kindling.yaml's and before provenance. */
   podAnnotations?: Record<string, string>;
+  /** Which document of a multi-document file (FileDocument.index); absent: the only submittable one. */
+  documentIndex?: number;
 }
 
 /** A WorkflowTemplate the run refers to by name (it must exist in the run namespace, or cluster-wide). */
@@ -35,13 +40,19 @@ export interface TemplateReference {
   clusterScope: boolean;
 }
 
+export type TemplateManifest = Record<string, unknown> & { metadata: { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string> } };
+
 export interface PipelineRunManifests {
   runName: string;
   namespace: string;
   ref: ResourceRef;
   resource: Record<string, unknown>;
   /** The file was a WorkflowTemplate: create or replace it (in `namespace`) before the Workflow. */
-  template?: Record<string, unknown> & { metadata: { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string> } };
+  template?: TemplateManifest;
+  /** WorkflowTemplates of the same file the run refers to: created or replaced first, like `template`. */
+  companions: TemplateManifest[];
+  /** Which document of the file was submitted (FileDocument.index). */
+  documentIndex: number;
   /** Templates referenced through templateRef/workflowTemplateRef that the file does not bring itself. */
   templateRefs: TemplateReference[];
   /** What the file was ("WorkflowTemplate ctr-features"), for messages. */
@@ -50,36 +61,27 @@ export interface PipelineRunManifests {
 
 type Obj = Record<string, unknown>;
 
-const SUPPORTED = 'Argo Workflow, WorkflowTemplate and CronWorkflow files, and SparkApplication files';
-
-/** Which document of a (multi-document) file is submitted: the first Argo or Spark object. */
-function pickDocument(text: string, relativePath: string): Obj {
-  const docs = parseAllDocuments(text);
-  const objects: Obj[] = [];
-  for (const doc of Array.isArray(docs) ? docs : [docs]) {
-    if (doc.errors.length) {
-      throw new ComponentError(`${relativePath} is not valid YAML: ${doc.errors[0]?.message.split('\n')[0] ?? 'syntax error'}`, 'bad-input');
-    }
-    const value: unknown = doc.toJS();
-    if (isObj(value)) objects.push(value);
+/**
+ * Which document of the file is submitted: the one asked for (`documentIndex`), else the only
+ * submittable one. Several and no choice is refused rather than guessed (the extension always chooses).
+ */
+function pickDocument(docs: FileDocument[], req: PipelineRunRequest): FileDocument & { object: Obj; submitKind: SubmitKind } {
+  const isSubmittable = (d: FileDocument | undefined): d is FileDocument & { object: Obj; submitKind: SubmitKind } => !!d?.object && d.submitKind !== undefined;
+  if (req.documentIndex !== undefined) {
+    const d = docs[req.documentIndex];
+    if (isSubmittable(d)) return d;
+    const where = d ? `${req.relativePath}:${d.startLine + 1} is ${d.kind ? `a ${d.kind}` : 'not a pipeline'}` : `${req.relativePath} has no document #${req.documentIndex + 1}`;
+    throw new ComponentError(`${where}; Submit Pipeline sends ${SUBMITTABLE_KINDS} documents.`, 'unsupported-file');
   }
-  const found = objects.find((o) => kindOf(o) !== undefined);
-  if (found) return found;
-  const other = objects.find((o) => typeof o.kind === 'string' && typeof o.apiVersion === 'string');
-  const what = other ? `a ${String(other.kind)} (${String(other.apiVersion)})` : 'not a pipeline Kindling can submit';
-  throw new ComponentError(
-    `${relativePath} is ${what}. Submit Pipeline supports ${SUPPORTED}; Kubeflow and SageMaker pipelines are drawn in the DAG panel but not submitted yet.`,
-    'unsupported-file',
-  );
-}
-
-type SubmitKind = 'Workflow' | 'WorkflowTemplate' | 'CronWorkflow' | 'SparkApplication';
-
-function kindOf(o: Obj): SubmitKind | undefined {
-  const api = typeof o.apiVersion === 'string' ? o.apiVersion : '';
-  if (api.startsWith('argoproj.io/') && (o.kind === 'Workflow' || o.kind === 'WorkflowTemplate' || o.kind === 'CronWorkflow')) return o.kind;
-  if (api.startsWith('sparkoperator.k8s.io/') && o.kind === 'SparkApplication') return 'SparkApplication';
-  return undefined;
+  const choice = chooseDocument(docs, req.relativePath);
+  if (choice.kind === 'chosen' && isSubmittable(choice.document)) return choice.document;
+  if (choice.kind === 'ask') {
+    throw new ComponentError(
+      `${req.relativePath} holds ${choice.candidates.length} pipelines (${choice.candidates.map((d) => describeDocument(d, true)).join(', ')}); say which one to submit.`,
+      'bad-input',
+    );
+  }
+  throw new ComponentError(choice.kind === 'none' ? choice.message : `${req.relativePath}: nothing to submit.`, 'unsupported-file');
 }
 
 /**
@@ -97,8 +99,10 @@ export function pipelineRunName(prefix: string, suffix: string, max = 52): strin
 }
 
 export function buildPipelineRun(req: PipelineRunRequest): PipelineRunManifests {
-  const doc = pickDocument(req.text, req.relativePath);
-  const kind = kindOf(doc) as SubmitKind;
+  const docs = listDocuments(req.text, req.relativePath);
+  const chosen = pickDocument(docs, req);
+  const doc = chosen.object;
+  const kind = chosen.submitKind;
   const meta = isObj(doc.metadata) ? doc.metadata : {};
   const fileName = str(meta.name);
   const generateName = str(meta.generateName);
@@ -135,7 +139,7 @@ export function buildPipelineRun(req: PipelineRunRequest): PipelineRunManifests 
     // The driver creates executor pods: without its own account it uses the one kindling.yaml prepares for that.
     driver.serviceAccount ??= req.config.spark?.serviceAccount ?? req.config.serviceAccount ?? configDefaults.serviceAccount;
     const resource = { apiVersion: doc.apiVersion, kind, metadata: metadata(), spec: { ...spec, driver, executor: role(spec.executor) } };
-    return { runName, namespace, ref: ref('SparkApplication', runName, namespace), resource, templateRefs: [], source };
+    return { runName, namespace, ref: ref('SparkApplication', runName, namespace), resource, templateRefs: [], companions: [], source, documentIndex: chosen.index };
   }
 
   let wfSpec: Obj;
@@ -164,7 +168,46 @@ export function buildPipelineRun(req: PipelineRunRequest): PipelineRunManifests 
     annotations: { ...strMap(podMetadata.annotations), ...podAnnotations },
   };
   const resource = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: metadata(), spec: wfSpec };
-  return { runName, namespace, ref: ref('Workflow', runName, namespace), resource, template, templateRefs: templateRefsOf(kind === 'WorkflowTemplate' ? spec : wfSpec, fileName), source };
+  const refs = templateRefsOf(kind === 'WorkflowTemplate' ? spec : wfSpec, kind === 'WorkflowTemplate' ? fileName : undefined);
+  const { companions, templateRefs } = companionTemplates(docs, chosen, refs, namespace);
+  return { runName, namespace, ref: ref('Workflow', runName, namespace), resource, template, companions, templateRefs, source, documentIndex: chosen.index };
+}
+
+/**
+ * The WorkflowTemplates of the same file that the run refers to (directly, or through another such
+ * template): applied before the run, so "a template and the Workflow that uses it" submits as one.
+ * References the file does not satisfy stay in `templateRefs`, to be checked on the cluster.
+ */
+function companionTemplates(docs: FileDocument[], chosen: FileDocument, refs: TemplateReference[], namespace: string): { companions: TemplateManifest[]; templateRefs: TemplateReference[] } {
+  const inFile = new Map<string, Obj>();
+  for (const d of docs) {
+    if (d === chosen || d.submitKind !== 'WorkflowTemplate' || !d.object) continue;
+    const name = str((isObj(d.object.metadata) ? d.object.metadata : {}).name);
+    if (name && !inFile.has(name)) inFile.set(name, d.object);
+  }
+  const companions: TemplateManifest[] = [];
+  const external = new Map<string, TemplateReference>();
+  const seen = new Set<string>();
+  const queue = [...refs];
+  for (let r = queue.shift(); r; r = queue.shift()) {
+    const local = r.clusterScope ? undefined : inFile.get(r.name);
+    if (!local) {
+      external.set(`${r.clusterScope}/${r.name}`, r);
+      continue;
+    }
+    if (seen.has(r.name)) continue;
+    seen.add(r.name);
+    const meta = isObj(local.metadata) ? local.metadata : {};
+    const spec = isObj(local.spec) ? local.spec : {};
+    companions.push({
+      apiVersion: local.apiVersion,
+      kind: 'WorkflowTemplate',
+      metadata: { name: r.name, namespace, labels: { ...strMap(meta.labels), [Labels.managedBy]: 'kindling' }, annotations: strMap(meta.annotations) },
+      spec,
+    });
+    queue.push(...templateRefsOf(spec, r.name));
+  }
+  return { companions, templateRefs: [...external.values()] };
 }
 
 function ref(kind: 'Workflow' | 'SparkApplication', name: string, namespace: string): ResourceRef {

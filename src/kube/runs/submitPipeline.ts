@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { runSuffix } from '../../core/component';
 import type { KindlingConfig } from '../../core/config';
-import { buildPipelineRun, type PipelineRunManifests } from '../../core/pipelineRun';
+import { buildPipelineRun, type PipelineRunManifests, type TemplateManifest } from '../../core/pipelineRun';
 import { gitInfo } from '../git';
 import { classifyKubeError, RunError, statusCodeOf } from './errors';
 import type { StartOptions } from './runComponent';
@@ -24,6 +24,8 @@ export interface PreparePipelineInput {
   podAnnotations?: Record<string, string>;
   /** Override the run name's random suffix (tests). */
   suffix?: string;
+  /** Which document of a multi-document file (listDocuments' index); absent: the only pipeline in it. */
+  documentIndex?: number;
 }
 
 export async function preparePipeline(input: PreparePipelineInput): Promise<PipelineRunManifests> {
@@ -38,6 +40,7 @@ export async function preparePipeline(input: PreparePipelineInput): Promise<Pipe
     config: input.config,
     suffix: input.suffix ?? runSuffix(),
     podAnnotations: input.podAnnotations,
+    documentIndex: input.documentIndex,
     provenance: { gitCommit: git.commit, gitDirty: git.dirty, sourceSha256: createHash('sha256').update(text).digest('hex'), user: git.user, kindlingVersion: input.kindlingVersion },
   });
 }
@@ -69,22 +72,27 @@ export async function checkTemplateRefs(kc: KubeConfig, manifests: PipelineRunMa
   }
 }
 
-/** Create the WorkflowTemplate the file defines, or replace the one already there (the file is the truth). */
+/**
+ * Create the WorkflowTemplates the run needs from the file (the ones it refers to, then the one it is),
+ * or replace those already there (the file is the truth).
+ */
 export async function applyWorkflowTemplate(kc: KubeConfig, manifests: PipelineRunManifests): Promise<void> {
-  const tmpl = manifests.template;
-  if (!tmpl) return;
+  for (const tmpl of [...manifests.companions, ...(manifests.template ? [manifests.template] : [])]) await applyTemplate(kc, manifests.namespace, tmpl);
+}
+
+async function applyTemplate(kc: KubeConfig, namespace: string, tmpl: TemplateManifest): Promise<void> {
   const custom = kc.makeApiClient(CustomObjectsApi);
   const name = tmpl.metadata.name;
   try {
-    await custom.createNamespacedCustomObject({ ...WT, namespace: manifests.namespace, body: tmpl });
+    await custom.createNamespacedCustomObject({ ...WT, namespace, body: tmpl });
   } catch (err) {
-    if (statusCodeOf(err) !== 409) throw classifyKubeError(err, kc, `create WorkflowTemplate ${name} in ${manifests.namespace}`, WT);
+    if (statusCodeOf(err) !== 409) throw classifyKubeError(err, kc, `create WorkflowTemplate ${name} in ${namespace}`, WT);
     try {
-      const current = (await custom.getNamespacedCustomObject({ ...WT, namespace: manifests.namespace, name })) as { metadata?: { resourceVersion?: string } };
+      const current = (await custom.getNamespacedCustomObject({ ...WT, namespace, name })) as { metadata?: { resourceVersion?: string } };
       const body = { ...tmpl, metadata: { ...tmpl.metadata, resourceVersion: current.metadata?.resourceVersion } };
-      await custom.replaceNamespacedCustomObject({ ...WT, namespace: manifests.namespace, name, body });
+      await custom.replaceNamespacedCustomObject({ ...WT, namespace, name, body });
     } catch (e) {
-      throw classifyKubeError(e, kc, `update WorkflowTemplate ${name} in ${manifests.namespace}`, WT);
+      throw classifyKubeError(e, kc, `update WorkflowTemplate ${name} in ${namespace}`, WT);
     }
   }
 }
