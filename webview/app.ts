@@ -4,6 +4,7 @@
  * which graph of a multi-document file) in the webview's getState/setState, per document.
  */
 import type { NodeStatus, ParseResult, PipelineDiagnostic, PipelineGraph, StatusSnapshot } from '../src/core/model/pipelineGraph';
+import { statusesForGraph } from '../src/core/model/statusScope';
 import type { DagWebviewState, GraphPayload, HostMessage, RenderReason, WebviewMessage } from '../src/protocol/dagMessages';
 import { projectGraph } from './layout/project';
 import {
@@ -262,7 +263,7 @@ export class DagApp {
     const previous = this.scene;
     const anchorBefore = anchor && previous ? this.worldOf(previous, anchor) : undefined;
     this.scene = buildScene(graph, projection, output);
-    applyStatus(this.scene, this.lastStatus?.statuses);
+    applyStatus(this.scene, this.shownStatuses());
     this.hideMessage();
     this.resize();
     if (viewMode === 'restore') {
@@ -341,7 +342,7 @@ export class DagApp {
   private recolour(received: number): void {
     const scene = this.scene;
     if (!scene) return;
-    applyStatus(scene, this.lastStatus?.statuses);
+    applyStatus(scene, this.shownStatuses());
     this.renderMinimap();
     const paintStart = performance.now();
     this.paint();
@@ -737,7 +738,12 @@ export class DagApp {
   }
 
   private statusOf(key: string): NodeStatus | undefined {
-    return this.lastStatus?.statuses[key];
+    return this.shownStatuses()?.[key];
+  }
+
+  /** The run's statuses if the run is of the graph shown (a sibling document may share its keys). */
+  private shownStatuses(): Record<string, NodeStatus> | undefined {
+    return statusesForGraph(this.lastStatus, this.doc?.result.graphs ?? [], this.graphIndex);
   }
 
   // ─── state ──────────────────────────────────────────────────────────────────────────────────

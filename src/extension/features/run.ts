@@ -25,7 +25,8 @@ export const activateFeature: ActivateFeature = (ctx) => {
   return {
     commands: {
       'kindling.runAsComponent': (arg?: unknown) => controller.runAsComponent(arg),
-      'kindling.submitPipeline': (arg?: unknown) => submitter.submit(arg),
+      // The explorer passes its selection second: that is how a right-click is told from the editor title.
+      'kindling.submitPipeline': (arg?: unknown, second?: unknown) => submitter.submit(arg, second),
       // A submitted pipeline runs again by submitting its file again.
       'kindling.runAgain': (arg?: unknown) => (isRunEntry(arg) && arg.kind === 'pipeline' ? submitter.submit(arg) : controller.runAgain(arg)),
       'kindling.cancelRun': (arg?: unknown) => controller.cancel(arg),

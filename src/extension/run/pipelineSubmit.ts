@@ -10,7 +10,18 @@ import * as vscode from 'vscode';
 import { ComponentError, formatMs } from '../../core/component';
 import type { KindlingConfig } from '../../core/config';
 import type { StatusSnapshot } from '../../core/model/pipelineGraph';
-import { mapSparkStatus, mapWorkflowStatus, type SparkApplicationLike, type WorkflowLike } from '../../core/pipelineRun';
+import { graphKey } from '../../core/model/statusScope';
+import {
+  chooseDocument,
+  describeDocument,
+  graphIndexForDocument,
+  listDocuments,
+  mapSparkStatus,
+  mapWorkflowStatus,
+  type FileDocument,
+  type SparkApplicationLike,
+  type WorkflowLike,
+} from '../../core/pipelineRun';
 import {
   connect,
   preparePipeline,
@@ -28,8 +39,6 @@ import { loadRunConfig, mirrorRunUpdates, RunIdentity, runTarget } from './runSe
 /** The panel redraws colours at most this often while a run changes (full snapshots, so the last one wins). */
 const STATUS_INTERVAL_MS = 250;
 
-const SUBMITTABLE_FORMATS = new Set(['argo-workflow', 'argo-workflow-template', 'argo-cron-workflow', 'spark-application']);
-
 export class PipelineSubmitter {
   private readonly identity = new RunIdentity();
 
@@ -39,12 +48,14 @@ export class PipelineSubmitter {
     private readonly configDiagnostics: ConfigDiagnostics,
   ) {}
 
-  async submit(arg?: unknown): Promise<void> {
+  /** `second` is the explorer's selection (an array) when the command comes from its context menu. */
+  async submit(arg?: unknown, second?: unknown): Promise<void> {
     const invokedAt = Date.now();
     const dag = (await this.ctx.getFeature('dag')).api as DagStatusApi;
     const document = await this.resolveDocument(arg, dag);
     if (!document) return;
     const fileName = path.basename(document.fileName);
+    const relativePath = vscode.workspace.asRelativePath(document.uri);
 
     // The panel's own parse: its errors are the ones the user sees, and its node ids get the colours.
     const parsed = await dag.parseForRun(document);
@@ -62,14 +73,16 @@ export class PipelineSubmitter {
       }
       return;
     }
-    const graph = parsed.graphs.find((g) => SUBMITTABLE_FORMATS.has(g.format));
+    const chosen = await this.chooseDocument(document, relativePath, arg, second);
+    if (!chosen) return;
+    // The panel's graph of that document: its node ids get the colours, and only it (graphKey).
+    const graphIndex = graphIndexForDocument(parsed.graphs, chosen);
+    const graph = parsed.graphs[graphIndex];
     if (!graph) {
-      const format = parsed.graphs[0]?.format;
-      void vscode.window.showWarningMessage(
-        `Kindling: ${fileName} ${format ? `is a ${format} pipeline, which Submit Pipeline does not support yet` : 'is not a pipeline'}. Supported: Argo Workflow, WorkflowTemplate and CronWorkflow files, and SparkApplication files.`,
-      );
+      void vscode.window.showWarningMessage(`Kindling: ${relativePath}:${chosen.startLine + 1}: the DAG panel drew no pipeline for ${describeDocument(chosen)}; nothing submitted.`);
       return;
     }
+    const scope = graphKey(parsed.graphs, graphIndex);
 
     const folder = vscode.workspace.getWorkspaceFolder(document.uri);
     const workspaceRoot = folder?.uri.fsPath ?? path.dirname(document.uri.fsPath);
@@ -87,6 +100,7 @@ export class PipelineSubmitter {
         workspaceRoot,
         config,
         kindlingVersion: String(this.ctx.extension.extension.packageJSON.version),
+        documentIndex: chosen.index,
       });
     } catch (err) {
       await this.report(err, fileName);
@@ -96,18 +110,19 @@ export class PipelineSubmitter {
     const documentUri = document.uri.toString();
     const status = new StatusThrottle((s) => dag.setStatus(documentUri, s));
     const toSnapshot = (obj: unknown): StatusSnapshot =>
-      manifests.ref.kind === 'Workflow' ? mapWorkflowStatus(graph, obj as WorkflowLike) : mapSparkStatus(graph, obj as SparkApplicationLike);
+      manifests.ref.kind === 'Workflow' ? mapWorkflowStatus(graph, obj as WorkflowLike, scope) : mapSparkStatus(graph, obj as SparkApplicationLike, scope);
     // A new run starts from clean colours: nothing of the previous run's state stays on the panel.
     dag.setStatus(documentUri, toSnapshot({ metadata: { name: manifests.runName, namespace: manifests.namespace } }));
 
     const channel = vscode.window.createOutputChannel(`Kindling run: ${manifests.runName}`);
-    channel.appendLine(`[kindling] ${manifests.source} from ${vscode.workspace.asRelativePath(document.uri)} → ${manifests.ref.kind} ${manifests.runName} in ${manifests.namespace} on ${kc.getCurrentContext()}`);
+    channel.appendLine(`[kindling] ${manifests.source} from ${relativePath}:${chosen.startLine + 1} → ${manifests.ref.kind} ${manifests.runName} in ${manifests.namespace} on ${kc.getCurrentContext()}`);
     const entry: RunEntry = {
       ref: manifests.ref,
       kind: 'pipeline',
       phase: 'Pending',
       timings: { invokedAt },
       uri: document.uri,
+      document: { kind: chosen.submitKind ?? chosen.kind ?? '', name: chosen.name ?? '' },
       args: [],
       parameters: {},
       channel,
@@ -157,6 +172,51 @@ export class PipelineSubmitter {
         ),
       );
     }
+  }
+
+  /**
+   * Which document of the file: the only pipeline in it; else the one under the cursor (palette,
+   * editor title), the one submitted last time (Run Again), or a pick (explorer, DAG panel without an
+   * editor, cursor in a document that is not a pipeline).
+   */
+  private async chooseDocument(document: vscode.TextDocument, relativePath: string, arg: unknown, second: unknown): Promise<FileDocument | undefined> {
+    let docs: FileDocument[];
+    try {
+      docs = listDocuments(document.getText(), relativePath);
+    } catch (err) {
+      await this.report(err, path.basename(document.fileName));
+      return undefined;
+    }
+    if (isRunEntry(arg) && arg.document) {
+      const again = docs.find((d) => d.submitKind === arg.document?.kind && (d.name ?? '') === arg.document?.name);
+      if (again) return again;
+    }
+    const fromExplorer = Array.isArray(second) || isRunEntry(arg);
+    const editor = fromExplorer ? undefined : vscode.window.visibleTextEditors.find((e) => e.document === document);
+    const active = vscode.window.activeTextEditor?.document === document ? vscode.window.activeTextEditor : editor;
+    const cursor = active ? document.offsetAt(active.selection.active) : undefined;
+    const choice = chooseDocument(docs, relativePath, cursor);
+    switch (choice.kind) {
+      case 'chosen':
+        return choice.document;
+      case 'none':
+        void vscode.window.showWarningMessage(`Kindling: ${choice.message}`);
+        return undefined;
+      case 'not-submittable': {
+        const pick = await vscode.window.showWarningMessage(`Kindling: ${choice.message}`, 'Pick a Pipeline');
+        return pick ? this.pickDocument(choice.candidates, relativePath) : undefined;
+      }
+      case 'ask':
+        return this.pickDocument(choice.candidates, relativePath);
+    }
+  }
+
+  private async pickDocument(candidates: FileDocument[], relativePath: string): Promise<FileDocument | undefined> {
+    const picked = await vscode.window.showQuickPick(
+      candidates.map((d) => ({ label: `${d.submitKind} ${d.name ?? '(unnamed)'}`, description: `line ${d.startLine + 1}`, document: d })),
+      { title: `Submit which pipeline of ${relativePath}?`, placeHolder: 'Kind, name and line of each pipeline in the file' },
+    );
+    return picked?.document;
   }
 
   /** Explorer Uri, else the active editor, else the document the DAG panel shows (its title button). */

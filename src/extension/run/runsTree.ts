@@ -10,6 +10,8 @@ export interface RunEntry {
   timings: RunTimings;
   /** The file it ran (absent for runs found on the cluster whose file is not in this workspace). */
   uri?: vscode.Uri;
+  /** For a submitted pipeline: which document of the file (kind, name), so Run Again sends the same one. */
+  document?: { kind: string; name: string };
   args: string[];
   parameters: Record<string, string>;
   image?: string;
