@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runContextName } from '../../core/cluster/runContext';
 import { loadConfig, type KindlingConfig } from '../../core/config';
-import { describeDocument, diffText, orderTargets, summarizeReview } from '../../core/promote';
+import { describeDocument, diffText, isComponentFile, orderTargets, summarizeReview } from '../../core/promote';
 import { defaultKubeconfigPath, loadKubeConfig } from '../../kube/client';
 import { gitInfo } from '../../kube/git';
 import { PromoteError, runPromote, type PromoteReview } from '../../kube/promote';
@@ -16,7 +16,8 @@ import { getSetting } from '../config';
 import type { KindlingContext } from '../context';
 import { ReviewDocuments } from './reviewDocuments';
 
-const PROMOTABLE_FILE = /\.ya?ml$/i;
+/** Pipeline YAML, or a component file (promoted as ConfigMap + WorkflowTemplate, docs/promote.md). */
+const PROMOTABLE_FILE = /\.(ya?ml|py|ipynb|sh)$/i;
 const REMEMBERED_KEY = 'kindling.promote.target';
 /** Diff tabs opened per promote; a larger file is reviewed in the summary. */
 const MAX_DIFF_TABS = 5;
@@ -39,6 +40,12 @@ export class PromoteController implements vscode.Disposable {
     if (!document) return;
     const kubeconfigPath = getSetting('kubeconfig') || undefined;
     const config = await readNearestConfig(document.uri);
+    if (!config && isComponentFile(document.uri.path)) {
+      void vscode.window.showWarningMessage(
+        `Kindling: promoting ${path.basename(document.uri.fsPath)} needs a kindling.yaml (next to it or above it) naming the image it runs on.`,
+      );
+      return;
+    }
     const target = await this.pickTarget(kubeconfigPath, config);
     if (!target) return;
     await this.ctx.extension.workspaceState.update(REMEMBERED_KEY, target);
@@ -55,8 +62,9 @@ export class PromoteController implements vscode.Disposable {
           runPromote(
             {
               kc,
-              text: document.getText(),
+              text: document.text,
               sourcePath,
+              config,
               namespace: target.namespace,
               kindlingVersion: String(this.ctx.extension.extension.packageJSON.version),
               git: await gitInfo(document.uri.fsPath),
@@ -109,19 +117,25 @@ export class PromoteController implements vscode.Disposable {
     return answer === 'Promote';
   }
 
-  private async resolveDocument(arg: unknown): Promise<vscode.TextDocument | undefined> {
-    const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+  /** The file to promote and its saved text (a notebook's too: it may be open in the notebook editor). */
+  private async resolveDocument(arg: unknown): Promise<{ uri: vscode.Uri; text: string } | undefined> {
+    const uri = arg instanceof vscode.Uri ? arg : (vscode.window.activeNotebookEditor?.notebook.uri ?? vscode.window.activeTextEditor?.document.uri);
     if (!uri || !PROMOTABLE_FILE.test(uri.path)) {
-      void vscode.window.showWarningMessage('Kindling: open or select a pipeline YAML file (WorkflowTemplate, CronWorkflow, SparkApplication) to promote it.');
+      void vscode.window.showWarningMessage(
+        'Kindling: open or select a pipeline YAML file (WorkflowTemplate, CronWorkflow, SparkApplication) or a component (.py, .ipynb, .sh) to promote it.',
+      );
       return undefined;
     }
-    const document = await vscode.workspace.openTextDocument(uri);
-    if (document.isDirty) {
+    const dirty =
+      vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString() && d.isDirty) ??
+      vscode.workspace.notebookDocuments.find((d) => d.uri.toString() === uri.toString() && d.isDirty);
+    if (dirty) {
       // Provenance hashes what is promoted and git says whether it is committed: both mean the saved file.
       const pick = await vscode.window.showWarningMessage(`${path.basename(uri.fsPath)} has unsaved changes. Promote the saved file only after saving it.`, { modal: true }, 'Save and Promote');
-      if (pick !== 'Save and Promote' || !(await document.save())) return undefined;
+      if (pick !== 'Save and Promote' || !(await dirty.save())) return undefined;
     }
-    return document;
+    const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+    return { uri, text };
   }
 
   private async pickTarget(kubeconfigPath: string | undefined, config: KindlingConfig | undefined): Promise<{ context: string; namespace: string } | undefined> {
