@@ -34,6 +34,8 @@ export interface HostApi {
 const maxRememberedDocs = 20;
 /** Screen-reader list of node names: capped, since 10k list items would cost more than the canvas. */
 const maxListedNodes = 2000;
+/** Decodes big graph snapshots (`graphUtf8`); one decoder for the page's life. */
+const utf8 = new TextDecoder();
 
 interface Elements {
   root: HTMLElement;
@@ -155,11 +157,11 @@ export class DagApp {
       case 'graph':
         void this.onGraph(message.payload, received);
         return;
-      case 'graphJson': {
-        const { resultJson, ...rest } = message.payload;
+      case 'graphUtf8': {
+        const { resultUtf8, ...rest } = message.payload;
         let result: ParseResult;
         try {
-          result = JSON.parse(resultJson) as ParseResult;
+          result = JSON.parse(utf8.decode(resultUtf8)) as ParseResult;
         } catch (error) {
           this.post({ type: 'error', payload: { message: `Unreadable graph snapshot: ${errorText(error)}` } });
           return;

@@ -29,7 +29,7 @@ function isHostMessage(data: unknown): data is HostMessage {
   const { type, payload } = data as { type?: unknown; payload?: unknown };
   return (
     typeof type === 'string' &&
-    ['graph', 'graphJson', 'empty', 'status', 'clearStatus', 'revealNode'].includes(type) &&
+    ['graph', 'graphUtf8', 'empty', 'status', 'clearStatus', 'revealNode'].includes(type) &&
     typeof payload === 'object' &&
     payload !== null
   );

@@ -22,24 +22,35 @@
   };
   window.fakeHost = {
     inbox,
-    /** Keeps a message, as the JSON text VS Code's extension host makes of it, for sendStaged. */
-    stage(wire) {
-      staged = wire;
+    /**
+     * Keeps a message as VS Code's extension host puts it on the wire (vscodeWire.ts): JSON text, and
+     * the binary parts apart. `bufferTexts` carries those parts as text across the DevTools protocol
+     * (they are UTF-8 JSON); they become bytes again here, before anything is timed.
+     */
+    stage(json, bufferTexts) {
+      const encoder = new TextEncoder();
+      staged = { json, buffers: (bufferTexts || []).map((t) => encoder.encode(t).buffer) };
     },
     /**
      * Delivers the staged message the way VS Code does, from a task of its own: the workbench
-     * undoes the extension host's JSON.stringify (JSON.parse), then posts the object into the
-     * webview frame (a structured clone). Resolves with the time the delivery started.
+     * parses the extension host's JSON text, puts views over the binary parts back where the
+     * references were, then posts the message into the webview frame (a structured clone, the
+     * buffers transferred). Resolves with the time the delivery started.
      * Its own task matters: posting from inside a Playwright evaluate left the app's message
      * event queued behind the rest of the DevTools-protocol evaluate task (20-100 ms).
      */
     sendStaged() {
-      const wire = staged;
+      const { json, buffers } = staged;
       staged = undefined;
       return new Promise((resolve) =>
         setTimeout(() => {
           const at = performance.now();
-          window.postMessage(JSON.parse(wire), '*');
+          const message = JSON.parse(json, (_key, value) =>
+            value && typeof value === 'object' && typeof value.$bufferRef === 'number'
+              ? new Uint8Array(buffers[value.$bufferRef], value.byteOffset, value.byteLength)
+              : value,
+          );
+          window.postMessage(message, '*', buffers);
           resolve(at);
         }, 0),
       );

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { HostMessage } from '../../src/protocol/dagMessages';
+import { toWire, type Wire } from './vscodeWire';
 
 // Benchmarks run from the repository root (npm run bench:dag).
 const root = resolve(process.cwd());
@@ -84,7 +85,7 @@ export interface FakeEntry {
 export interface FakeWindow {
   fakeHost: {
     inbox: FakeEntry[];
-    stage(wire: string): void;
+    stage(json: string, bufferTexts?: string[]): void;
     sendStaged(): Promise<number>;
     next(type: string, since: number): Promise<FakeEntry>;
   };
@@ -92,13 +93,16 @@ export interface FakeWindow {
 }
 
 /**
- * Hands the page a host message as VS Code's extension host puts it on the wire (`webview.postMessage`
- * JSON-stringifies every message). Not timed: this is Playwright's transport, not the panel's. A
- * string crosses the DevTools protocol cheaply; a 1k-node object would be rebuilt in the page by
- * Playwright's injected script (hundreds of ms under load, and garbage the app would then collect).
+ * Hands the page a host message as VS Code's extension host puts it on the wire (vscodeWire.ts: JSON
+ * text, binary parts apart). Not timed: this is Playwright's transport, not the panel's. Strings cross
+ * the DevTools protocol cheaply; a 1k-node object would be rebuilt in the page by Playwright's
+ * injected script (hundreds of ms under load, and garbage the app would then collect), so the binary
+ * parts (UTF-8 JSON) travel as text and become bytes again in the page.
  */
-export async function stageMessage(page: Page, wire: string): Promise<void> {
-  await page.evaluate((w) => (globalThis as unknown as FakeWindow).fakeHost.stage(w), wire);
+export async function stageMessage(page: Page, wire: Wire): Promise<void> {
+  const decoder = new TextDecoder();
+  const texts = wire.buffers.map((b) => decoder.decode(b));
+  await page.evaluate(([json, bufferTexts]) => (globalThis as unknown as FakeWindow).fakeHost.stage(json, bufferTexts), [wire.json, texts] as const);
 }
 
 /** Delivers the staged message and waits for the `rendered` report it causes; returns delivered → painted. */
@@ -122,6 +126,6 @@ export async function sendStagedAndWait(page: Page, reason: 'graph' | 'status'):
 
 /** stageMessage + sendStagedAndWait, for callers that do not time the host side. */
 export async function sendAndWait(page: Page, message: HostMessage, reason: 'graph' | 'status'): Promise<{ ms: number; payload: Record<string, unknown> }> {
-  await stageMessage(page, JSON.stringify(message));
+  await stageMessage(page, toWire(message));
   return sendStagedAndWait(page, reason);
 }

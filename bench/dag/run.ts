@@ -6,11 +6,11 @@
  * - parseMs: parsePipeline in Node (where the extension host runs it)
  * - layoutMs: in the page, graph message received → projection + layout done (worker round trip)
  * - parseLayoutMs = parseMs + layoutMs
- * - firstPaintMs = parseMs + encodeMs (building the host message — JSON text above 2,000 nodes —
- *   and the JSON.stringify VS Code's webview.postMessage does in the extension host)
+ * - firstPaintMs = parseMs + encodeMs (building the host message — UTF-8 JSON bytes above 200 nodes —
+ *   and what VS Code's webview.postMessage does to it in the extension host: vscodeWire.ts)
  *   + (delivery → the frame with the graph is out, measured in the page: the workbench's JSON.parse
- *   and the structured clone into the frame, done by the fake host in a task of its own as VS Code
- *   does, then the app's JSON.parse, projection, layout, scene build, canvas paint, next frame)
+ *   and the post into the frame, done by the fake host in a task of its own as VS Code does, then
+ *   the app's UTF-8 decode and JSON.parse, projection, layout, scene build, canvas paint, next frame)
  * - panFps / zoomFps: requestAnimationFrame frames per second over a scripted 2 s pan / zoom at
  *   the initial view; panFpsFitAll: the same pan with the whole graph in view
  * - statusPaintMs: a status snapshot touching every node posted → the repainted frame is out
@@ -26,6 +26,7 @@ import { generateArgoWorkflow, parsePipeline } from '../../src/core/pipeline';
 import type { NodeStatus, ParseResult } from '../../src/core/model/pipelineGraph';
 import { graphMessage } from '../../src/protocol/dagMessages';
 import { openPanel, sendStagedAndWait, stageMessage, startHarness, type FakeWindow } from './harness';
+import { toWire } from './vscodeWire';
 import type { Page } from 'playwright-core';
 
 const sizes = (process.env.DAG_BENCH_SIZES ?? '100,1000,10000').split(',').map(Number);
@@ -89,11 +90,11 @@ async function main(): Promise<void> {
       const inApp: number[] = [];
       for (let i = 0; i < runs; i++) {
         // A new document URI per run: each is a first render, not a re-render of a known file.
-        // The message exactly as the host builds it (JSON text for big graphs), timed in Node.
-        // Then VS Code's webview.postMessage JSON-stringifies it for the trip to the workbench.
+        // The message exactly as the host builds it (UTF-8 JSON bytes for big graphs), timed in Node.
+        // Then what VS Code's webview.postMessage makes of it for the trip to the workbench.
         const e0 = performance.now();
         const message = graphMessage({ documentUri: `bench:/${n}/${i}`, fileName: `generated-${n}.yaml`, version: 1, result });
-        const wire = JSON.stringify(message);
+        const wire = toWire(message);
         encode.push(performance.now() - e0);
         await stageMessage(page, wire);
         // Start from an idle panel: the previous run's deferred work (bitmap prerender, list) is done.
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < runs; i++) {
         const statuses: Record<string, NodeStatus> = {};
         graph.nodes.forEach((node, k) => (statuses[node.statusKey ?? node.id] = phases[(k + i) % phases.length]));
-        await stageMessage(page, JSON.stringify({ type: 'status', payload: { runId: `bench/${i}`, statuses, phase: 'running' } }));
+        await stageMessage(page, toWire({ type: 'status', payload: { runId: `bench/${i}`, statuses, phase: 'running' } }));
         await page.waitForTimeout(400);
         const r = await sendStagedAndWait(page, 'status');
         status.push(r.ms);

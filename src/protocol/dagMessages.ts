@@ -8,11 +8,13 @@ export interface HostToWebview {
   /** A new or re-parsed document. `documentUri` lets the webview keep zoom/selection per file. */
   graph: { documentUri: string; fileName: string; version: number; result: ParseResult };
   /**
-   * `graph` with the result as JSON text, for all but tiny graphs: structured-cloning node objects
-   * into the webview costs more than one string copy and a JSON.parse (hundreds of ms at 10k nodes,
-   * ~20 ms at 1k; VS Code adds a JSON round trip through the workbench on top, cheap for a string).
+   * `graph` with the result as UTF-8 JSON bytes, for all but tiny graphs. Structured-cloning node
+   * objects into the webview costs more than one JSON.parse (hundreds of ms at 10k nodes, ~20 ms at
+   * 1k). Bytes rather than a string: VS Code's webview.postMessage JSON-stringifies every message for
+   * its trip to the workbench, which escapes a JSON string a second time (~100 ms for the 6.6 MB of a
+   * 10k graph), but lifts typed arrays out of the message and hands them over as binary.
    */
-  graphJson: { documentUri: string; fileName: string; version: number; resultJson: string };
+  graphUtf8: { documentUri: string; fileName: string; version: number; resultUtf8: Uint8Array };
   /** Nothing to draw (no editor, or a file that is not a pipeline). */
   empty: { reason: string };
   /** Recolour nodes without a new layout. */
@@ -42,15 +44,17 @@ export interface WebviewToHost {
 
 export type GraphPayload = HostToWebview['graph'];
 
-/** Graphs with more nodes than this travel as `graphJson` (below it both cost the same: bench notes). */
-export const graphJsonThreshold = 200;
+/** Graphs with more nodes than this travel as `graphUtf8` (below it both cost the same: bench notes). */
+export const graphBytesThreshold = 200;
 
-/** The message that carries a graph snapshot: `graph`, or `graphJson` for big graphs. */
+/** The message that carries a graph snapshot: `graph`, or `graphUtf8` for big graphs. */
 export function graphMessage(payload: GraphPayload): HostMessage {
   const nodes = payload.result.graphs.reduce((n, g) => n + g.nodes.length, 0);
-  if (nodes <= graphJsonThreshold) return { type: 'graph', payload };
+  if (nodes <= graphBytesThreshold) return { type: 'graph', payload };
   const { result, ...rest } = payload;
-  return { type: 'graphJson', payload: { ...rest, resultJson: JSON.stringify(result) } };
+  // TextEncoder gives a Uint8Array over a buffer of its own: VS Code sends a view's whole buffer, and a
+  // Node Buffer may be a slice of a shared pool.
+  return { type: 'graphUtf8', payload: { ...rest, resultUtf8: new TextEncoder().encode(JSON.stringify(result)) } };
 }
 
 export type RenderReason = 'graph' | 'status' | 'view';

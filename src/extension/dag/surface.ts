@@ -19,7 +19,7 @@ export interface SurfaceEvents {
 function slotOf(message: HostMessage): string {
   switch (message.type) {
     case 'graph':
-    case 'graphJson':
+    case 'graphUtf8':
     case 'empty':
       return 'graph';
     case 'status':

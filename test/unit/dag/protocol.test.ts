@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildDagHtml, dagContentSecurityPolicy, escapeHtml } from '../../../src/extension/dag/html';
 import { parseWebviewMessage } from '../../../src/extension/dag/messages';
-import { dagBootAttribute, graphJsonThreshold, graphMessage, shownDocument, type HostMessage } from '../../../src/protocol/dagMessages';
+import { dagBootAttribute, graphBytesThreshold, graphMessage, shownDocument, type HostMessage } from '../../../src/protocol/dagMessages';
 import { generateSampleGraph } from '../../../bench/dag/sampleGraph';
 
 test('host messages are plain data that survive structured cloning unchanged', () => {
@@ -51,17 +51,25 @@ test('the webview HTML is hardened: strict CSP, nonce scripts, escaped boot data
   assert.equal(escapeHtml(`<a href="x">&'`), '&lt;a href=&quot;x&quot;&gt;&amp;&#39;');
 });
 
-test('big graphs travel as JSON text that decodes to the same result; small ones as objects', () => {
-  const small = generateSampleGraph(graphJsonThreshold);
-  const big = generateSampleGraph(graphJsonThreshold + 1);
+test('big graphs travel as UTF-8 JSON bytes that decode to the same result; small ones as objects', () => {
+  const small = generateSampleGraph(graphBytesThreshold);
+  const big = generateSampleGraph(graphBytesThreshold + 1);
   const base = { documentUri: 'file:///w/a.yaml', fileName: 'a.yaml', version: 1 };
   const a = graphMessage({ ...base, result: { graphs: [small], diagnostics: [] } });
   assert.equal(a.type, 'graph');
   const b = graphMessage({ ...base, result: { graphs: [big], diagnostics: [] } });
-  assert.equal(b.type, 'graphJson');
-  assert.ok(b.type === 'graphJson');
+  assert.ok(b.type === 'graphUtf8', b.type);
   assert.equal(b.payload.documentUri, base.documentUri);
-  assert.deepEqual(JSON.parse(b.payload.resultJson), { graphs: [big], diagnostics: [] });
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(b.payload.resultUtf8)), { graphs: [big], diagnostics: [] });
+  // VS Code hands a typed array's whole underlying buffer to the webview: it must hold only the graph.
+  assert.equal(b.payload.resultUtf8.byteOffset, 0);
+  assert.equal(b.payload.resultUtf8.buffer.byteLength, b.payload.resultUtf8.byteLength);
+  // Names with non-ASCII and markup survive the trip byte for byte.
+  const odd = generateSampleGraph(graphBytesThreshold + 1);
+  odd.nodes[0].label = 'ünïcødé <script>alert(1)</script> 🚀';
+  const c = graphMessage({ ...base, result: { graphs: [odd], diagnostics: [] } });
+  assert.ok(c.type === 'graphUtf8');
+  assert.equal((JSON.parse(new TextDecoder().decode(c.payload.resultUtf8)) as { graphs: { nodes: { label: string }[] }[] }).graphs[0].nodes[0].label, odd.nodes[0].label);
 });
 
 test('a restored panel reads the document it showed from its saved state, and nothing else', () => {
