@@ -328,10 +328,12 @@ export class VSCode {
   /**
    * Selects `row` in the Explorer, opens its context menu, clicks the item named `item`, and resolves once
    * `until` (what the command shows first) is visible; returns the misses, one line each, for the test log.
-   * VS Code's Explorer redraws its rows after activation and whenever a file changes on disk; a menu opened
-   * on a row being redrawn can take the click and run nothing (CI met this in both the Run as Component and
-   * the Promote tests, with nothing in the extension's log). Such a miss is saved as a screenshot and the
-   * menu is opened again, at most `attempts` times in all; a command that never shows `until` still fails.
+   * VS Code's menu items only start listening for the mouse-up 100 ms after the menu is drawn (so the
+   * release of the right-click that opened it cannot pick an item); a click sooner than that leaves the
+   * menu open and runs nothing, which CI met in the Run as Component and Promote tests (a screenshot
+   * showed the menu still open). So the pointer rests on the item first. Should a click still be lost
+   * (a loaded machine can run that timer late), the miss is saved as a screenshot and the menu opened
+   * again, at most `attempts` times in all; a command that never shows `until` still fails.
    */
   async explorerMenu(row: Locator, item: RegExp, until: Locator, { attempts = 3, timeoutMs = 15_000, what = 'the command' }: { attempts?: number; timeoutMs?: number; what?: string } = {}): Promise<string[]> {
     const misses: string[] = [];
@@ -341,6 +343,8 @@ export class VSCode {
       await row.click({ button: 'right' });
       const menuItem = this.page.getByRole('menuitem', { name: item });
       await menuItem.waitFor({ timeout: timeoutMs });
+      await menuItem.hover();
+      await this.page.waitForTimeout(300);
       await menuItem.click();
       try {
         await until.waitFor({ state: 'visible', timeout: timeoutMs });
