@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
 import { buildTemplateIndex, generateArgoWorkflow, parsePipeline } from '../../src/core/pipeline';
+import { graphBytesThreshold } from '../../src/protocol/dagMessages';
 import { uiThreadLayoutMaxNodes } from '../../webview/layout/workerProtocol';
 import { launchVSCode, waitFor, type VSCode } from './harness/codeServer';
 
@@ -150,8 +151,10 @@ describe('Pipeline DAG panel in code-server', () => {
     await vscode.screenshot('dag-panel-problem');
   });
 
+  // It also travels as UTF-8 bytes (graphUtf8), the path only graphs over 200 nodes take through VS Code.
   test('a big graph is laid out in the Web Worker (blob: URL under the webview CSP), not on the UI thread', async () => {
     assert.ok(bigNodes > uiThreadLayoutMaxNodes, `the generated workflow has ${bigNodes} steps`);
+    assert.ok(bigNodes > graphBytesThreshold, 'the graph takes the bytes path');
     await vscode.openFile('pipelines/big-workflow.yaml');
     await vscode.runCommand('Kindling: Show Pipeline DAG');
     const frame = await dagFrame(vscode);
@@ -162,5 +165,6 @@ describe('Pipeline DAG panel in code-server', () => {
     });
     assert.ok(Number(await root.getAttribute('data-visible-count')) > uiThreadLayoutMaxNodes, 'more visible steps than the UI-thread limit');
     assert.equal(await root.getAttribute('data-layout-where'), 'worker');
+    await vscode.screenshot('dag-panel-big');
   });
 });
