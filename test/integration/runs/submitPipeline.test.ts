@@ -9,11 +9,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { loadConfig, type KindlingConfig } from '../../../src/core/config';
 import type { PipelineGraph, StatusSnapshot } from '../../../src/core/model/pipelineGraph';
+import { graphKey, statusesForGraph } from '../../../src/core/model/statusScope';
 import { parsePipeline } from '../../../src/core/pipeline';
-import { mapSparkStatus, mapWorkflowStatus, type SparkApplicationLike, type WorkflowLike } from '../../../src/core/pipelineRun';
+import { chooseDocument, graphIndexForDocument, listDocuments, mapSparkStatus, mapWorkflowStatus, type SparkApplicationLike, type WorkflowLike } from '../../../src/core/pipelineRun';
 import { ensureRunIdentity, preparePipeline, RunError, runServiceAccounts, startPipeline } from '../../../src/kube/runs';
 import { FAIL_ANNOTATION, getCluster, useNamespace } from '../helpers/testCluster';
 
@@ -131,6 +132,65 @@ test('a WorkflowTemplate file is installed and run through workflowTemplateRef; 
   const dangling = write('dangling.yaml', 'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: { generateName: d- }\nspec:\n  entrypoint: m\n  templates:\n    - name: m\n      dag:\n        tasks:\n          - { name: a, templateRef: { name: nowhere, template: x } }\n');
   const manifests = await preparePipeline({ filePath: dangling, workspaceRoot: dir, config, kindlingVersion: 'test' });
   await assert.rejects(startPipeline(local.kc, manifests), (e: unknown) => e instanceof RunError && /WorkflowTemplate "nowhere" in namespace/.test(e.message) && /Submit the file that defines it first/.test(e.message));
+});
+
+/**
+ * A multi-document file, the cursor in its second document: what the extension does (choose by
+ * cursor, find the panel's graph, scope the colours to it), through the product's submit code.
+ */
+async function submitSecondDocument(file: string, config: KindlingConfig, text: string, cursorNeedle: string) {
+  const docs = listDocuments(text, path.basename(file));
+  const choice = chooseDocument(docs, path.basename(file), text.lastIndexOf(cursorNeedle));
+  assert.equal(choice.kind, 'chosen');
+  const chosen = choice.kind === 'chosen' ? choice.document : docs[0];
+  assert.equal(chosen.index, 1, 'the cursor is in the second document');
+  const { graphs } = parsePipeline(text, { fileName: file });
+  assert.equal(graphs.length, 2);
+  const gi = graphIndexForDocument(graphs, chosen);
+  assert.equal(gi, 1);
+  const manifests = await preparePipeline({ filePath: file, workspaceRoot: dir, config, kindlingVersion: 'test', documentIndex: chosen.index });
+  const snapshots: StatusSnapshot[] = [];
+  const started = await startPipeline(local.kc, manifests, { onObject: (obj) => snapshots.push(mapWorkflowStatus(graphs[gi], obj as WorkflowLike, graphKey(graphs, gi))) });
+  const done = await Promise.race([started.watch.done, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('run did not finish in 90 s')), 90_000))]);
+  const final = snapshots.at(-1);
+  assert.ok(final, 'the watch delivered the run object');
+  const wf = (await local.kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', plural: 'workflows', namespace: config.namespace!, name: manifests.runName })) as { spec?: Record<string, unknown> };
+  return { graphs, manifests, done, final, wf };
+}
+
+test('a two-Workflow file with the cursor in the second: the second one runs (not the first, which would fail) and reaches Succeeded; only its graph is coloured', async (t) => {
+  const config = await setup(t);
+  const first = refitShape(true).replace('generateName: refit-shape-', 'generateName: first-');
+  const second = refitShape(false).replace('generateName: refit-shape-', 'generateName: second-').replace('entrypoint: refit', 'entrypoint: refit\n  arguments: { parameters: [{ name: which, value: second }] }');
+  const text = `${first}---\n${second}`;
+  const file = write('two-workflows.yaml', text);
+  const { graphs, manifests, done, final, wf } = await submitSecondDocument(file, config, text, 'which');
+  assert.match(manifests.runName, /^second-[a-z0-9]{5}$/);
+  assert.deepEqual(wf.spec?.arguments, { parameters: [{ name: 'which', value: 'second' }] }, "the Workflow on the cluster is the second document's");
+  assert.equal(done.status.phase, 'Succeeded', JSON.stringify(done.status));
+  for (const n of graphs[1].nodes) assert.equal(statusesForGraph(final, graphs, 1)?.[n.statusKey ?? n.id], 'succeeded', n.id);
+  assert.equal(statusesForGraph(final, graphs, 0), undefined, 'the first Workflow has the same status keys and stays uncoloured');
+});
+
+test('a WorkflowTemplate and, second, the Workflow that runs it: the template is applied from the file first and the Workflow succeeds', async (t) => {
+  const config = await setup(t);
+  const tmpl = refitShape(false).replace('kind: Workflow\nmetadata:\n  generateName: refit-shape-', 'kind: WorkflowTemplate\nmetadata:\n  name: multi-tmpl');
+  const run = 'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n  generateName: multi-run-\nspec:\n  workflowTemplateRef: { name: multi-tmpl }\n';
+  const text = `${tmpl}---\n${run}`;
+  const file = write('template-and-run.yaml', text);
+  const { graphs, manifests, done, final, wf } = await submitSecondDocument(file, config, text, 'workflowTemplateRef');
+  assert.match(manifests.runName, /^multi-run-[a-z0-9]{5}$/);
+  assert.deepEqual(manifests.companions.map((c) => c.metadata.name), ['multi-tmpl']);
+  assert.deepEqual(manifests.templateRefs, [], 'the file brings the template: no "missing on the cluster" refusal');
+  assert.deepEqual(wf.spec?.workflowTemplateRef, { name: 'multi-tmpl' });
+  const installed = (await local.kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', plural: 'workflowtemplates', namespace: config.namespace!, name: 'multi-tmpl' })) as { metadata?: { labels?: Record<string, string> } };
+  assert.equal(installed.metadata?.labels?.['app.kubernetes.io/managed-by'], 'kindling');
+  assert.equal(done.status.phase, 'Succeeded', JSON.stringify(done.status));
+  // The Workflow's graph is drawn from the template in the same file: every node of it succeeded.
+  // (The parser draws the template's tasks and loop items for it; not the template's own exit handler.)
+  assert.ok(graphs[1].nodes.length >= 7, graphs[1].nodes.map((n) => n.id).join(', '));
+  for (const n of graphs[1].nodes) assert.equal(statusesForGraph(final, graphs, 1)?.[n.statusKey ?? n.id], 'succeeded', n.id);
+  assert.equal(statusesForGraph(final, graphs, 0), undefined, 'the template document is not coloured by the run of the Workflow');
 });
 
 test('a server-side rejection carries the API server message', async (t) => {
