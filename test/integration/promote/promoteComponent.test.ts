@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { parse } from 'yaml';
 import { CoreV1Api, CustomObjectsApi, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { loadConfig, type KindlingConfig } from '../../../src/core/config';
 import { isProvenanceChange, PromoteAnnotations } from '../../../src/core/promote';
@@ -42,6 +43,10 @@ volumes:
     hostPath: /kindling/data
     mountPath: /data
     readOnly: true
+spark:
+  sparkVersion: 4.0.0
+  driver: { cores: 1, memory: 512m }
+  executor: { cores: 1, memory: 512m, instances: 1 }
 remotes:
   prod: { context: ${remoteContext}, namespace: ${namespace} }
 `);
@@ -145,13 +150,17 @@ test('the restricted user, who may only read configmaps, is refused at preflight
   assert.equal(await read(remote, 'argoproj.io/v1alpha1', 'WorkflowTemplate', RESTRICTED_NAMESPACE, 'prepare-features'), undefined);
 });
 
-test('the promoted template runs: on the local cluster (real Argo controller) a Workflow referencing it Succeeds', async (t) => {
+/**
+ * Promotes `file` into a fresh namespace of the local test cluster (where the real Argo controller
+ * runs), submits a Workflow referencing the template and waits for it to finish.
+ */
+async function promoteAndRun(t: Parameters<typeof useNamespace>[0], file: string, template: string): Promise<{ namespace: string; workflow: string; phase?: string; status: unknown }> {
   const namespace = await useNamespace(t, local, 'promote-run');
   // The local context is no remote of this kindling.yaml: images.default.
   const config = configFor('kindling-remote', namespace);
   const ids = runServiceAccounts(config);
   await ensureRunIdentity(local.kc, ids.namespace, ids.serviceAccounts);
-  const outcome = await runPromote({ ...base, kc: targetOf(local), text: SCRIPT, namespace, config }, { confirm: async () => true });
+  const outcome = await runPromote({ ...base, sourcePath: file, kc: targetOf(local), text: readFileSync(file, 'utf8'), namespace, config }, { confirm: async () => true });
   assert.equal(outcome.status, 'applied');
 
   const custom = local.kc.makeApiClient(CustomObjectsApi);
@@ -160,7 +169,7 @@ test('the promoted template runs: on the local cluster (real Argo controller) a 
     version: 'v1alpha1',
     namespace,
     plural: 'workflows',
-    body: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { generateName: 'prepare-features-' }, spec: { workflowTemplateRef: { name: 'prepare-features' } } },
+    body: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { generateName: `${template}-` }, spec: { workflowTemplateRef: { name: template } } },
   })) as { metadata: { name: string } };
   const done = await waitFor(
     async () => {
@@ -169,9 +178,16 @@ test('the promoted template runs: on the local cluster (real Argo controller) a 
       };
       return got.status?.phase === 'Succeeded' || got.status?.phase === 'Failed' || got.status?.phase === 'Error' ? got : undefined;
     },
-    { timeoutMs: 90_000, what: `workflow ${wf.metadata.name} to finish` },
+    { timeoutMs: 180_000, what: `workflow ${wf.metadata.name} to finish` },
   );
-  assert.equal(done.status?.phase, 'Succeeded', JSON.stringify(done.status));
+  return { namespace, workflow: wf.metadata.name, phase: done.status?.phase, status: done.status };
+}
+
+test('the promoted template runs: on the local cluster (real Argo controller) a Workflow referencing it Succeeds', async (t) => {
+  const run = await promoteAndRun(t, SOURCE_PATH, 'prepare-features');
+  assert.equal(run.phase, 'Succeeded', JSON.stringify(run.status));
+  const { namespace } = run;
+  const wf = { metadata: { name: run.workflow } };
 
   const core = local.kc.makeApiClient(CoreV1Api);
   const pods = (await core.listNamespacedPod({ namespace, labelSelector: `workflows.argoproj.io/workflow=${wf.metadata.name}` })).items;
@@ -184,4 +200,36 @@ test('the promoted template runs: on the local cluster (real Argo controller) a 
   assert.equal(pod.spec?.volumes?.find((v) => v.name === 'kindling-workspace')?.configMap?.name, 'prepare-features-src');
   assert.equal(pod.spec?.volumes?.some((v) => v.hostPath), false, 'no hostPath volume on a promoted template');
   assert.equal(pod.metadata?.labels?.['kindling.dev/component-kind'], 'script');
+});
+
+test('a promoted PySpark template is accepted by the remote, and the SparkApplication its step creates passes the CRD schema there', async (t) => {
+  // The test clusters' pods are KWOK's, so Argo's executor never really runs a resource step: what the
+  // step would create is checked by the remote API server itself (dry-run create, CRD schema applied).
+  const namespace = await useNamespace(t, remote, 'promote-spark');
+  const file = 'examples/train_spark.py';
+  const outcome = await runPromote(
+    { ...base, sourcePath: file, kc: targetOf(remote), text: readFileSync(file, 'utf8'), namespace, config: configFor('kindling-remote', namespace) },
+    { confirm: async () => true },
+  );
+  assert.equal(outcome.status, 'applied');
+  const wft = (await read(remote, 'argoproj.io/v1alpha1', 'WorkflowTemplate', namespace, 'train-spark')) as
+    | { spec: { templates: { resource?: { action: string; manifest: string } }[] } }
+    | undefined;
+  const step = wft?.spec.templates[0]?.resource;
+  assert.equal(step?.action, 'create');
+  // What Argo does before creating it: substitute the workflow's name.
+  const app = parse((step?.manifest ?? '').replaceAll('{{workflow.name}}', 'train-spark-abcde')) as KubernetesObject & { spec: { image: string } };
+  assert.equal(app.metadata?.name, 'train-spark-abcde-spark');
+  assert.equal(app.spec.image, PROD_IMAGE);
+  const custom = remote.kc.makeApiClient(CustomObjectsApi);
+  const created = (await custom.createNamespacedCustomObject({
+    group: 'sparkoperator.k8s.io',
+    version: 'v1beta2',
+    namespace,
+    plural: 'sparkapplications',
+    body: app,
+    dryRun: 'All',
+  })) as KubernetesObject;
+  assert.equal(created.metadata?.name, 'train-spark-abcde-spark');
+  assert.equal(await read(remote, 'sparkoperator.k8s.io/v1beta2', 'SparkApplication', namespace, 'train-spark-abcde-spark'), undefined, 'dry-run only');
 });
