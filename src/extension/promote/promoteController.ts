@@ -3,6 +3,7 @@
  * runPromote (src/kube/promote), which does the checks, the dry-run and the apply. This file only asks
  * and shows: the diff editor, the summary in an output channel, the modal confirmation.
  */
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runContextName } from '../../core/cluster/runContext';
@@ -14,6 +15,7 @@ import { PromoteError, runPromote, type PromoteReview } from '../../kube/promote
 import { connect, RunError } from '../../kube/runs';
 import { getSetting } from '../config';
 import type { KindlingContext } from '../context';
+import { findProjectConfig } from '../projectConfig';
 import { ReviewDocuments } from './reviewDocuments';
 
 /** Pipeline YAML, or a component file (promoted as ConfigMap + WorkflowTemplate, docs/promote.md). */
@@ -181,20 +183,13 @@ function localContext(): string {
   return runContextName({ envOverride: process.env.KINDLING_RUN_CONTEXT, setting: getSetting('run.context'), clusterName: getSetting('cluster.name') });
 }
 
-/** The nearest kindling.yaml up from the file (its remotes and pinned image digests); none is fine. */
+/** The nearest kindling.yaml up from the file (its remotes and pinned image digests); none, or a broken one, is fine. */
 async function readNearestConfig(file: vscode.Uri): Promise<KindlingConfig | undefined> {
-  const root = vscode.workspace.getWorkspaceFolder(file)?.uri.fsPath;
-  let dir = path.dirname(file.fsPath);
-  for (;;) {
-    for (const name of ['kindling.yaml', 'kindling.yml']) {
-      try {
-        const bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(path.join(dir, name)));
-        return loadConfig(Buffer.from(bytes).toString('utf8')).config;
-      } catch {
-        // not here: look further up
-      }
-    }
-    if (!root || dir === root || path.dirname(dir) === dir) return undefined;
-    dir = path.dirname(dir);
+  const configPath = await findProjectConfig(file.fsPath, vscode.workspace.getWorkspaceFolder(file)?.uri.fsPath);
+  if (!configPath) return undefined;
+  try {
+    return loadConfig(await readFile(configPath, 'utf8')).config;
+  } catch {
+    return undefined;
   }
 }

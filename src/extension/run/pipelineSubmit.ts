@@ -30,6 +30,7 @@ import {
   startPipeline,
 } from '../../kube/runs';
 import type { KindlingContext } from '../context';
+import { findProjectConfig } from '../projectConfig';
 import type { DagStatusApi } from '../dag/statusApi';
 import type { ConfigDiagnostics } from './configDiagnostics';
 import type { RunEntry, RunsTreeProvider } from './runsTree';
@@ -248,7 +249,8 @@ export class PipelineSubmitter {
   }
 
   private async loadConfig(file: vscode.Uri, workspaceRoot: string): Promise<KindlingConfig | undefined> {
-    const configUri = await findConfig(file, workspaceRoot);
+    const configPath = await findProjectConfig(file.fsPath, workspaceRoot);
+    const configUri = configPath ? vscode.Uri.file(configPath) : undefined;
     if (!configUri) {
       void vscode.window.showErrorMessage('Kindling: no kindling.yaml in this workspace. It names the namespace and service account pipeline runs use (see Run as Component).');
       return undefined;
@@ -304,22 +306,4 @@ class StatusThrottle {
 
 export function isRunEntry(value: unknown): value is RunEntry {
   return !!value && typeof value === 'object' && 'ref' in value && 'phase' in value;
-}
-
-async function findConfig(file: vscode.Uri, workspaceRoot: string): Promise<vscode.Uri | undefined> {
-  // Nearest kindling.yaml from the file's folder up to the workspace root, as Run as Component looks.
-  let dir = path.dirname(file.fsPath);
-  for (;;) {
-    for (const name of ['kindling.yaml', 'kindling.yml']) {
-      const candidate = vscode.Uri.file(path.join(dir, name));
-      try {
-        await vscode.workspace.fs.stat(candidate);
-        return candidate;
-      } catch {
-        // not here; look one folder up
-      }
-    }
-    if (dir === workspaceRoot || path.dirname(dir) === dir || !dir.startsWith(workspaceRoot)) return undefined;
-    dir = path.dirname(dir);
-  }
 }

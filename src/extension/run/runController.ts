@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
@@ -36,6 +37,7 @@ import {
   type RunSnapshot,
 } from '../../kube/runs';
 import { getSetting } from '../config';
+import { findProjectConfig } from '../projectConfig';
 import type { KindlingContext } from '../context';
 import type { ConfigDiagnostics } from './configDiagnostics';
 import { RunsTreeProvider, type RunEntry } from './runsTree';
@@ -137,7 +139,8 @@ export class RunController implements vscode.Disposable {
     const invokedAt = Date.now();
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     const workspaceRoot = folder?.uri.fsPath ?? path.dirname(uri.fsPath);
-    const configUri = await findConfig(uri, workspaceRoot);
+    const configPath = await findProjectConfig(uri.fsPath, workspaceRoot);
+    const configUri = configPath ? vscode.Uri.file(configPath) : undefined;
     if (!configUri) {
       const pick = await vscode.window.showErrorMessage(
         'Kindling: no kindling.yaml in this workspace. It names the image components run on (images.default) and their defaults.',
@@ -366,7 +369,8 @@ export class RunController implements vscode.Disposable {
     let found = 0;
     for (const name of ['requirements.txt', 'Dockerfile']) {
       try {
-        hash.update(name).update(await vscode.workspace.fs.readFile(vscode.Uri.file(path.join(workspaceRoot, name))));
+        // Node's fs, as in ../projectConfig.ts (why: there).
+        hash.update(name).update(await readFile(path.join(workspaceRoot, name)));
         found++;
       } catch {
         // Not every project has both.
@@ -499,22 +503,10 @@ function isRunEntry(value: unknown): value is RunEntry {
   return !!value && typeof value === 'object' && 'ref' in value && 'phase' in value;
 }
 
-async function findConfig(file: vscode.Uri, workspaceRoot: string): Promise<vscode.Uri | undefined> {
-  // Nearest kindling.yaml from the file's folder up to the workspace root (monorepos have several).
-  let dir = path.dirname(file.fsPath);
-  for (;;) {
-    for (const name of ['kindling.yaml', 'kindling.yml']) {
-      const candidate = path.join(dir, name);
-      if (await exists(candidate)) return vscode.Uri.file(candidate);
-    }
-    if (dir === workspaceRoot || path.dirname(dir) === dir || !dir.startsWith(workspaceRoot)) return undefined;
-    dir = path.dirname(dir);
-  }
-}
-
+// Node's fs, as in ../projectConfig.ts (why: there): runs take files on disk only.
 async function exists(fsPath: string): Promise<boolean> {
   try {
-    await vscode.workspace.fs.stat(vscode.Uri.file(fsPath));
+    await stat(fsPath);
     return true;
   } catch {
     return false;
