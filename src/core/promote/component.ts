@@ -103,7 +103,13 @@ export function planComponentPromote(input: ComponentPromoteInput): PromotePlan 
     volumes: (input.config.volumes ?? []).filter((v) => v.hostPath === undefined),
   };
   const environment = environmentForContext(input.config, input.context);
-  if (environment) notes.push(`Context "${input.context}" is kindling.yaml remote "${environment}": ${fileName} runs on that environment's image.`);
+  const environmentImage = environment ? input.config.images.environments?.[environment] : undefined;
+  if (environment && environmentImage) notes.push(`Context "${input.context}" is kindling.yaml remote "${environment}": ${fileName} runs on that environment's image, ${environmentImage}.`);
+  else if (environment) {
+    warnings.push(`Context "${input.context}" is kindling.yaml remote "${environment}", but images.environments has no "${environment}" entry: ${fileName} runs on images.default, ${input.config.images.default}. Add the image the ${environment} cluster pulls under images.environments.${environment}.`);
+  } else {
+    notes.push(`Context "${input.context}" is not a kindling.yaml remote: ${fileName} runs on images.default, ${input.config.images.default}.`);
+  }
   const name = componentTemplateName(fileName);
   let built: ReturnType<typeof buildComponent>;
   try {

@@ -45,3 +45,15 @@ export function pinImages(images: readonly string[], known: readonly string[]): 
     return fromConfig ? { image, digest: fromConfig, source: 'kindling.yaml' } : { image };
   });
 }
+
+/**
+ * The registry host of an image that lives on this machine (`localhost:5001/…`, `127.0.0.1:5000/…`,
+ * `[::1]:…/…`): Kindling's local registry, which the kind cluster pulls from. Another cluster
+ * resolves that name to itself, so a promoted object naming it will most likely fail to pull.
+ */
+export function localRegistryHost(image: string): string | undefined {
+  const slash = image.indexOf('/');
+  if (slash < 0) return undefined;
+  const host = image.slice(0, slash);
+  return /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/.test(host) ? host : undefined;
+}

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runContextName } from '../../core/cluster/runContext';
-import { loadConfig, type KindlingConfig } from '../../core/config';
+import { loadConfig, type ConfigError, type KindlingConfig } from '../../core/config';
 import { describeDocument, diffText, isComponentFile, orderTargets, summarizeReview } from '../../core/promote';
 import { defaultKubeconfigPath, loadKubeConfig } from '../../kube/client';
 import { gitInfo } from '../../kube/git';
@@ -41,7 +41,16 @@ export class PromoteController implements vscode.Disposable {
     const document = await this.resolveDocument(arg);
     if (!document) return;
     const kubeconfigPath = getSetting('kubeconfig') || undefined;
-    const config = await readNearestConfig(document.uri);
+    const nearest = await readNearestConfig(document.uri);
+    if (nearest.broken) {
+      // Its remotes and pinned digests decide the target list and the review: never promote past a broken one.
+      const { file, error } = nearest.broken;
+      const where = `${vscode.workspace.asRelativePath(file)}:${error.line + 1}:${error.column + 1}`;
+      const open = await vscode.window.showErrorMessage(`Kindling: cannot promote while ${where} is invalid: ${error.message}`, 'Open kindling.yaml');
+      if (open) await vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(error.line, error.column, error.endLine, error.endColumn) });
+      return;
+    }
+    const config = nearest.config;
     if (!config && isComponentFile(document.uri.path)) {
       void vscode.window.showWarningMessage(
         `Kindling: promoting ${path.basename(document.uri.fsPath)} needs a kindling.yaml (next to it or above it) naming the image it runs on.`,
@@ -183,13 +192,18 @@ function localContext(): string {
   return runContextName({ envOverride: process.env.KINDLING_RUN_CONTEXT, setting: getSetting('run.context'), clusterName: getSetting('cluster.name') });
 }
 
-/** The nearest kindling.yaml up from the file (its remotes and pinned image digests); none, or a broken one, is fine. */
-async function readNearestConfig(file: vscode.Uri): Promise<KindlingConfig | undefined> {
+/** The nearest kindling.yaml up from the file (its remotes and pinned image digests): none is fine; a broken one is reported. */
+async function readNearestConfig(file: vscode.Uri): Promise<{ config?: KindlingConfig; broken?: { file: string; error: ConfigError } }> {
   const configPath = await findProjectConfig(file.fsPath, vscode.workspace.getWorkspaceFolder(file)?.uri.fsPath);
-  if (!configPath) return undefined;
+  if (!configPath) return {};
+  let text: string;
   try {
-    return loadConfig(await readFile(configPath, 'utf8')).config;
+    text = await readFile(configPath, 'utf8');
   } catch {
-    return undefined;
+    return {};
   }
+  const { config, errors } = loadConfig(text);
+  if (config) return { config };
+  const error = errors[0] ?? { message: 'not a valid kindling.yaml', path: '', line: 0, column: 0, endLine: 0, endColumn: 0 };
+  return { broken: { file: configPath, error } };
 }

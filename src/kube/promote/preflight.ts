@@ -5,7 +5,7 @@
  * user is by definition not looking at their usual cluster.
  */
 import { AuthenticationV1Api, AuthorizationV1Api, KubernetesObjectApi, VersionApi, type KubeConfig } from '@kubernetes/client-node';
-import { apiVersionOf, collectImages, pinImages, resourceOf, type ImagePin, type PlannedDocument } from '../../core/promote';
+import { apiVersionOf, collectImages, localRegistryHost, pinImages, resourceOf, type ImagePin, type PlannedDocument } from '../../core/promote';
 import type { GitInfo } from '../git';
 import { statusCodeOf } from '../runs/errors';
 
@@ -101,9 +101,16 @@ async function checkAccess(kc: KubeConfig, documents: readonly PlannedDocument[]
 }
 
 export function imageWarnings(pins: readonly ImagePin[]): string[] {
-  return pins
+  const local = pins.flatMap((pin) => {
+    const host = localRegistryHost(pin.image);
+    return host
+      ? [`Image ${pin.image} is in a registry on this machine (${host}): the target cluster will look for it on itself and most likely fail to pull it. Push it to a registry the target reaches and name that image in the file, or for a component in kindling.yaml images.environments (the remotes entry's name).`]
+      : [];
+  });
+  const unpinned = pins
     .filter((pin) => !pin.digest)
     .map((pin) => `Image ${pin.image} is not pinned by digest: the tag can move after the promote. Pin it as ${pin.image}@sha256:… in the file or in kindling.yaml.`);
+  return [...local, ...unpinned];
 }
 
 export function gitWarnings(git: GitInfo | undefined): string[] {

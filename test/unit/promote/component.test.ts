@@ -71,11 +71,16 @@ test('the image is the target environment\'s: remotes context → images.environ
   assert.equal(p0(prod).image, 'registry.example.com/ml/ml-pipelines@sha256:3f7c9a1e5b2d4c6f8a0e1b3d5c7f9a2e4b6d8f0a1c3e5b7d9f1a3c5e7b9d1f3a');
   assert.equal(prod.environment, 'prod');
   assert.ok(prod.notes.some((n) => n.includes('remote "prod"')));
-  // staging is a remote without its own image; an unknown context is no remote at all.
-  assert.equal(p0(plan('examples/prepare_features.py', SCRIPT, 'gke_ml-staging_europe-west4_ml')).image, 'localhost:5001/ml-pipelines:0.4.2');
+  assert.ok(prod.notes.some((n) => n.includes("that environment's image, registry.example.com/ml/ml-pipelines@sha256:")));
+  // staging is a remote without its own image: the default image, and the review says so as a warning.
+  const staging = plan('examples/prepare_features.py', SCRIPT, 'gke_ml-staging_europe-west4_ml');
+  assert.equal(p0(staging).image, 'localhost:5001/ml-pipelines:0.4.2');
+  assert.ok(staging.warnings?.some((w) => /images\.environments has no "staging" entry: .*runs on images\.default, localhost:5001\/ml-pipelines:0\.4\.2/.test(w)), staging.warnings?.join('\n'));
+  // An unknown context is no remote at all: the default image, said in a note.
   const other = plan('examples/prepare_features.py', SCRIPT, 'somewhere-else');
   assert.equal(other.environment, undefined);
   assert.equal(p0(other).image, 'localhost:5001/ml-pipelines:0.4.2');
+  assert.ok(other.notes.some((n) => n.includes('not a kindling.yaml remote') && n.includes('localhost:5001/ml-pipelines:0.4.2')));
 });
 
 function p0(p: ReturnType<typeof plan>): Container {
