@@ -5,7 +5,8 @@
  * workflows, a Workflow next to its ConfigMap). The user means the one the cursor is in, or picks one;
  * this module lists the documents with their kind, name and lines, and chooses by cursor offset.
  * Each document owns the text from its `---` (or the start of the file) up to the next `---`, so a
- * cursor on a separator or on a comment above a document chooses that document.
+ * cursor on a document's `---` line or on a comment between it and the content chooses that document;
+ * a comment written above a `---` still belongs to the document before it.
  */
 import { parseAllDocuments } from 'yaml';
 import { ComponentError } from '../component/types';

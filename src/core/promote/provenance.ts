@@ -68,3 +68,18 @@ export function stampProvenance(object: KubeObject, p: PromoteProvenance): KubeO
     },
   };
 }
+
+/**
+ * A warning when the object on the target was promoted from another file: two components or templates
+ * that map to the same name (jobs/train.py and eval/train.py both become `train`) would otherwise
+ * replace each other silently, the review showing only "changed".
+ */
+export function replacedSourceWarning(
+  what: string,
+  live: { metadata?: { annotations?: Record<string, string> } } | undefined,
+  sourcePath: string,
+): string | undefined {
+  const before = live?.metadata?.annotations?.[PromoteAnnotations.sourcePath];
+  if (!before || before === sourcePath) return undefined;
+  return `${what} on the target was promoted from ${before}; this promote replaces it with ${sourcePath}. If they are different pipelines or components, rename one of them.`;
+}

@@ -15,6 +15,7 @@ import {
   isComponentFile,
   planComponentPromote,
   planPromote,
+  replacedSourceWarning,
   stampProvenance,
   type FieldChange,
   type KubeObject,
@@ -159,12 +160,13 @@ export async function runPromote(input: PromoteInput, callbacks: PromoteCallback
   }
   if (failures.length) throw new PromoteError('dry-run', [...failures, 'Nothing was applied.'], [], report.warnings);
 
+  const replaced = reviews.flatMap((r) => replacedSourceWarning(describeDocument(r.doc), r.live, input.sourcePath) ?? []);
   const review: PromoteReview = {
     context: kc.getCurrentContext(),
     server: kc.getCurrentCluster()?.server ?? '',
     namespace: input.namespace,
     documents: reviews,
-    warnings: report.warnings,
+    warnings: [...replaced, ...report.warnings],
     notes: plan.notes,
   };
   if (!(await callbacks.confirm(review))) return { status: 'cancelled', review };

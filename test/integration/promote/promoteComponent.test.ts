@@ -126,6 +126,16 @@ test('a component is promoted as ConfigMap + WorkflowTemplate with provenance; a
   }
   const after = (await read(remote, 'v1', 'ConfigMap', namespace, 'prepare-features-src')) as { data?: Record<string, string> } | undefined;
   assert.equal(after?.data?.['prepare_features.py'], SCRIPT, 'cancelled: the live ConfigMap keeps the old file');
+  assert.ok(!second?.warnings.some((w) => w.includes('was promoted from')), 'the same file replacing itself is no news');
+
+  // Another file with the same name (jobs/prepare_features.py) would replace this one: the review says so.
+  let other: PromoteReview | undefined;
+  await runPromote(
+    { ...base, sourcePath: 'jobs/prepare_features.py', kc: targetOf(remote), text: changed, namespace, config, knownImages: [PROD_IMAGE] },
+    { confirm: async (r) => ((other = r), false) },
+  );
+  const replaced = other?.warnings.filter((w) => w.includes(`was promoted from ${SOURCE_PATH}; this promote replaces it with jobs/prepare_features.py`)) ?? [];
+  assert.deepEqual(replaced.map((w) => w.split(' on the target')[0]), ['ConfigMap prepare-features-src (document 1)', 'WorkflowTemplate prepare-features (document 2)']);
 });
 
 test('the restricted user, who may only read configmaps, is refused at preflight for the ConfigMap and nothing is created', async () => {

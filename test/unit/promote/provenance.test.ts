@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PromoteAnnotations, stampProvenance, type KubeObject, type PromoteProvenance } from '../../../src/core/promote';
+import { PromoteAnnotations, replacedSourceWarning, stampProvenance, type KubeObject, type PromoteProvenance } from '../../../src/core/promote';
 
 const D1 = `sha256:${'1'.repeat(64)}`;
 const D2 = `sha256:${'2'.repeat(64)}`;
@@ -63,4 +63,15 @@ test('image-digest only when every image has the same known digest; no commit, n
   const unpinned = stampProvenance(object, { ...base, images: [{ image: 'a:1', digest: D1 }, { image: 'c:1' }] }).metadata.annotations!;
   assert.equal(unpinned[PromoteAnnotations.imageDigest], undefined, 'one unpinned image: no single digest claimed');
   assert.deepEqual(JSON.parse(unpinned[PromoteAnnotations.imageDigests]!), { 'a:1': D1 });
+});
+
+test('an object promoted from another file is named in a warning; the same file, a new object or one without provenance are not', () => {
+  const from = (path?: string): { metadata: { annotations: Record<string, string> } } => ({ metadata: { annotations: path ? { 'kindling.dev/source-path': path } : {} } });
+  assert.equal(
+    replacedSourceWarning('WorkflowTemplate train (document 2)', from('jobs/train.py'), 'eval/train.py'),
+    'WorkflowTemplate train (document 2) on the target was promoted from jobs/train.py; this promote replaces it with eval/train.py. If they are different pipelines or components, rename one of them.',
+  );
+  assert.equal(replacedSourceWarning('x', from('eval/train.py'), 'eval/train.py'), undefined);
+  assert.equal(replacedSourceWarning('x', undefined, 'eval/train.py'), undefined);
+  assert.equal(replacedSourceWarning('x', from(undefined), 'eval/train.py'), undefined);
 });
