@@ -5,3 +5,4 @@ export * from './diff';
 export * from './targets';
 export * from './summary';
 export * from './component';
+export * from './serviceAccounts';

@@ -4,8 +4,8 @@
  * shown with the confirmation. Every message names the context (and server) it is about, because the
  * user is by definition not looking at their usual cluster.
  */
-import { AuthenticationV1Api, AuthorizationV1Api, KubernetesObjectApi, VersionApi, type KubeConfig } from '@kubernetes/client-node';
-import { apiVersionOf, collectImages, localRegistryHost, pinImages, resourceOf, type ImagePin, type PlannedDocument } from '../../core/promote';
+import { AuthenticationV1Api, AuthorizationV1Api, CoreV1Api, KubernetesObjectApi, VersionApi, type KubeConfig } from '@kubernetes/client-node';
+import { apiVersionOf, collectImages, localRegistryHost, pinImages, resourceOf, serviceAccountsOf, type ImagePin, type PlannedDocument } from '../../core/promote';
 import type { GitInfo } from '../git';
 import { statusCodeOf } from '../runs/errors';
 
@@ -113,6 +113,35 @@ export function imageWarnings(pins: readonly ImagePin[]): string[] {
   return [...local, ...unpinned];
 }
 
+/**
+ * Service accounts the promoted pods will run as that do not exist in the target namespace (a warning:
+ * they may be created after the promote, but until then every run fails to start). A user who may not
+ * read service accounts learns nothing here, which is not worth a message of its own.
+ */
+async function missingServiceAccounts(kc: KubeConfig, documents: readonly PlannedDocument[]): Promise<string[]> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const users = new Map<string, string[]>();
+  for (const doc of documents) {
+    for (const account of serviceAccountsOf(doc)) {
+      const key = `${doc.namespace}/${account}`;
+      users.set(key, [...(users.get(key) ?? []), `${doc.type.kind} ${doc.name}`]);
+    }
+  }
+  const warnings: string[] = [];
+  for (const [key, objects] of users) {
+    const [namespace, name] = key.split('/') as [string, string];
+    try {
+      await core.readNamespacedServiceAccount({ name, namespace });
+    } catch (err) {
+      if (statusCodeOf(err) !== 404) continue;
+      warnings.push(
+        `Service account "${name}" does not exist in namespace "${namespace}" on ${targetName(kc)}: runs of ${objects.join(', ')} will not start until it does. Create it there (with the rights its pods need), or name one that exists (kindling.yaml serviceAccount for components).`,
+      );
+    }
+  }
+  return warnings;
+}
+
 export function gitWarnings(git: GitInfo | undefined): string[] {
   if (!git || git.commit === undefined) return ['The file is not in a git repository (or git is missing): no commit is recorded on the promoted objects.'];
   if (git.dirty) return [`The git working tree has uncommitted changes: the objects record commit ${git.commit.slice(0, 12)} with git-dirty=true, which does not reproduce what is promoted. Commit first to promote a reproducible state.`];
@@ -135,5 +164,6 @@ export async function preflight(kc: KubeConfig, documents: readonly PlannedDocum
   // Access to a kind that does not exist says nothing useful; only check the rest.
   const missing = new Set(kindErrors.length ? documents.filter((d) => kindErrors.some((e) => e.startsWith(`${apiVersionOf(d.type)} ${d.type.kind} `))).map((d) => d.index) : []);
   const accessErrors = await checkAccess(kc, documents.filter((d) => !missing.has(d.index)));
+  warnings.push(...(await missingServiceAccounts(kc, documents)));
   return { errors: [...kindErrors, ...accessErrors], warnings, images };
 }

@@ -84,6 +84,11 @@ test('a component is promoted as ConfigMap + WorkflowTemplate with provenance; a
   assert.deepEqual(review.documents.map((d) => [d.doc.type.kind, d.live === undefined]), [['ConfigMap', true], ['WorkflowTemplate', true]]);
   assert.ok(review.warnings.some((w) => w.includes('Volume "raw-data"') && w.includes('left out')), review.warnings.join('\n'));
   assert.ok(!review.warnings.some((w) => w.includes('not pinned')), 'the prod image carries its digest');
+  // Kindling makes its run service account on the local cluster only: the remote namespace lacks it.
+  assert.ok(
+    review.warnings.some((w) => w.startsWith(`Service account "kindling-runner" does not exist in namespace "${namespace}" on context "kindling-remote"`) && w.includes('WorkflowTemplate prepare-features')),
+    review.warnings.join('\n'),
+  );
 
   const cm = await read(remote, 'v1', 'ConfigMap', namespace, 'prepare-features-src');
   const wft = await read(remote, 'argoproj.io/v1alpha1', 'WorkflowTemplate', namespace, 'prepare-features');
