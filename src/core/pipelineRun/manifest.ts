@@ -32,6 +32,12 @@ export interface PipelineRunRequest {
   podAnnotations?: Record<string, string>;
   /** Which document of a multi-document file (FileDocument.index); absent: the only submittable one. */
   documentIndex?: number;
+  /**
+   * What the user chose at `documentIndex` (kind and name, from the editor's text). The file is read
+   * again from disk to submit it; if it changed in between (autosave, a checkout) so that another
+   * document is there now, the run is refused rather than sending a pipeline nobody chose.
+   */
+  expectedDocument?: { kind?: string; name?: string };
 }
 
 /** A WorkflowTemplate the run refers to by name (it must exist in the run namespace, or cluster-wide). */
@@ -69,6 +75,13 @@ function pickDocument(docs: FileDocument[], req: PipelineRunRequest): FileDocume
   const isSubmittable = (d: FileDocument | undefined): d is FileDocument & { object: Obj; submitKind: SubmitKind } => !!d?.object && d.submitKind !== undefined;
   if (req.documentIndex !== undefined) {
     const d = docs[req.documentIndex];
+    const expected = req.expectedDocument;
+    if (d && expected && (d.kind !== expected.kind || d.name !== expected.name)) {
+      throw new ComponentError(
+        `${req.relativePath} changed on disk since ${expected.kind ?? 'a document'} ${expected.name ?? ''} was chosen (document #${req.documentIndex + 1} is now ${d.kind ? `${d.kind} ${d.name ?? ''}`.trim() : 'not a pipeline'}); nothing was submitted. Submit Pipeline again.`,
+        'bad-input',
+      );
+    }
     if (isSubmittable(d)) return d;
     const where = d ? `${req.relativePath}:${d.startLine + 1} is ${d.kind ? `a ${d.kind}` : 'not a pipeline'}` : `${req.relativePath} has no document #${req.documentIndex + 1}`;
     throw new ComponentError(`${where}; Submit Pipeline sends ${SUBMITTABLE_KINDS} documents.`, 'unsupported-file');

@@ -102,6 +102,7 @@ export class PipelineSubmitter {
         config,
         kindlingVersion: String(this.ctx.extension.extension.packageJSON.version),
         documentIndex: chosen.index,
+        expectedDocument: { kind: chosen.kind, name: chosen.name },
       });
     } catch (err) {
       await this.report(err, fileName);

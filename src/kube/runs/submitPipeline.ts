@@ -26,6 +26,8 @@ export interface PreparePipelineInput {
   suffix?: string;
   /** Which document of a multi-document file (listDocuments' index); absent: the only pipeline in it. */
   documentIndex?: number;
+  /** The kind and name chosen at `documentIndex` (PipelineRunRequest.expectedDocument). */
+  expectedDocument?: { kind?: string; name?: string };
 }
 
 export async function preparePipeline(input: PreparePipelineInput): Promise<PipelineRunManifests> {
@@ -41,6 +43,7 @@ export async function preparePipeline(input: PreparePipelineInput): Promise<Pipe
     suffix: input.suffix ?? runSuffix(),
     podAnnotations: input.podAnnotations,
     documentIndex: input.documentIndex,
+    expectedDocument: input.expectedDocument,
     provenance: { gitCommit: git.commit, gitDirty: git.dirty, sourceSha256: createHash('sha256').update(text).digest('hex'), user: git.user, kindlingVersion: input.kindlingVersion },
   });
 }

@@ -127,6 +127,13 @@ test('building the run of the chosen document: the second Workflow, not the firs
   assert.equal(m.source, 'Workflow copy');
   assert.deepEqual(m.companions, [], 'it refers to no template');
   assert.equal((m.resource as Any).spec.entrypoint, 'main');
+  // The chosen kind and name still there: built. The file changed on disk since the choice: refused.
+  const same = buildPipelineRun({ text: FILE, relativePath: 'p.yaml', config, suffix: 'x1y2z', provenance, documentIndex: 3, expectedDocument: { kind: 'Workflow', name: 'copy' } });
+  assert.equal(same.source, 'Workflow copy');
+  assert.throws(
+    () => buildPipelineRun({ text: FILE, relativePath: 'p.yaml', config, suffix: 'x1y2z', provenance, documentIndex: 3, expectedDocument: { kind: 'Workflow', name: 'original' } }),
+    /^ComponentError: p\.yaml changed on disk since Workflow original was chosen \(document #4 is now Workflow copy\); nothing was submitted\./,
+  );
 });
 
 test('a Workflow that runs a WorkflowTemplate of the same file brings the template along, applied first; no cluster check for it', () => {
