@@ -10,6 +10,8 @@
  */
 import { parseAllDocuments } from 'yaml';
 import { ComponentError } from '../component/types';
+import { LineIndex } from '../pipeline/source';
+import { isRecord as isObj, nonEmptyString as str } from '../values';
 
 type Obj = Record<string, unknown>;
 
@@ -47,7 +49,8 @@ export function submitKindOf(o: Obj): SubmitKind | undefined {
 export function listDocuments(text: string, relativePath: string): FileDocument[] {
   const parsed = parseAllDocuments(text);
   const docs = Array.isArray(parsed) ? parsed : [parsed];
-  const lineOf = lineIndex(text);
+  const lines = new LineIndex(text);
+  const lineOf = (offset: number): number => lines.pos(offset).line;
   const out: FileDocument[] = [];
   docs.forEach((doc, index) => {
     if (doc.errors.length) {
@@ -133,27 +136,4 @@ export function chooseDocument(docs: FileDocument[], relativePath: string, curso
 /** The graph the DAG parser drew for a document: the one whose range starts inside the document's lines. */
 export function graphIndexForDocument(graphs: { range?: { startLine: number } }[], doc: FileDocument): number {
   return graphs.findIndex((g) => g.range !== undefined && g.range.startLine >= doc.startLine && g.range.startLine <= doc.endLine);
-}
-
-function lineIndex(text: string): (offset: number) => number {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
-}
-
-function isObj(v: unknown): v is Obj {
-  return !!v && typeof v === 'object' && !Array.isArray(v);
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v ? v : undefined;
 }

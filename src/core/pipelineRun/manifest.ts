@@ -17,6 +17,7 @@
 import { configDefaults, type KindlingConfig } from '../config/types';
 import { Labels, provenanceAnnotations, provenanceLabels } from '../component/provenance';
 import { ComponentError, type Provenance, type ResourceRef } from '../component/types';
+import { isRecord as isObj, nonEmptyString as str } from '../values';
 import { chooseDocument, describeDocument, listDocuments, SUBMITTABLE_KINDS, type FileDocument, type SubmitKind } from './documents';
 
 export interface PipelineRunRequest {
@@ -261,14 +262,6 @@ function imagesOf(doc: Obj): string[] {
   };
   visit(doc.spec);
   return [...out];
-}
-
-function isObj(v: unknown): v is Obj {
-  return !!v && typeof v === 'object' && !Array.isArray(v);
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v ? v : undefined;
 }
 
 function strMap(v: unknown): Record<string, string> {

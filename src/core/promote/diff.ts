@@ -5,16 +5,13 @@
  */
 import jsYaml from 'js-yaml';
 import { LABEL_PREFIX, Labels } from '../component/provenance';
+import { isRecord } from '../values';
 
 const NOISE_METADATA = ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp', 'selfLink'];
 /** Written by `kubectl apply` (client-side): a copy of the object, so it differs whenever anything does. */
 const NOISE_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration'];
 
 type Json = unknown;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A copy without server bookkeeping and status; empty labels/annotations maps dropped. */
 export function normalizeForDiff(object: Json): Record<string, unknown> | undefined {

@@ -8,6 +8,7 @@
  * apply cannot address): it is refused with a hint to make it a WorkflowTemplate (docs/promote.md).
  */
 import jsYaml from 'js-yaml';
+import { isRecord } from '../values';
 
 export interface PromotableKind {
   group: string;
@@ -73,10 +74,6 @@ const SERVER_METADATA = ['uid', 'resourceVersion', 'generation', 'creationTimest
 
 export function describeDocument(doc: { index: number; type: { kind: string }; name: string }): string {
   return `${doc.type.kind} ${doc.name} (document ${doc.index + 1})`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function planPromote(text: string, target: { namespace: string }): PromotePlan {

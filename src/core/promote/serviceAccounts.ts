@@ -4,12 +4,10 @@
  * template, and every run of it then fails to start. Preflight looks them up (src/kube/promote).
  */
 import { parse } from 'yaml';
+import { isRecord as isObj, nonEmptyString as str } from '../values';
 import type { PlannedDocument } from './documents';
 
 type Obj = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** Names in first-seen order; `default` (which every namespace has) left out. */
 export function serviceAccountsOf(doc: PlannedDocument): string[] {
