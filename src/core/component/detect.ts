@@ -13,6 +13,11 @@ export function isPySpark(source: string): boolean {
 export const runnableExtensions = ['.py', '.ipynb', '.sh'] as const;
 
 /** undefined → not a runnable file (the caller says which extensions are). */
+/** A file Kindling can run (and promote) as a component: .py, .ipynb, .sh. */
+export function isComponentFile(path: string): boolean {
+  return /\.(py|ipynb|sh)$/i.test(path);
+}
+
 export function detectComponentKind(fileName: string, source: string): ComponentKind | undefined {
   const lower = fileName.toLowerCase();
   if (lower.endsWith('.ipynb')) return 'notebook';

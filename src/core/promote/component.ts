@@ -37,10 +37,6 @@ const MAX_NAME = 40;
 /** Argo fills this in per submitted workflow, so each run still knows its own name. */
 const WORKFLOW_NAME = '{{workflow.name}}';
 
-export function isComponentFile(path: string): boolean {
-  return /\.(py|sh|ipynb)$/i.test(path);
-}
-
 /** prepare_features.py → prepare-features (DNS-1123 label, at most 40 characters). */
 export function componentTemplateName(fileName: string): string {
   const stem = fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '');

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { ActivateFeature } from '../context';
 import { ConfigDiagnostics } from '../run/configDiagnostics';
-import { isRunEntry, PipelineSubmitter } from '../run/pipelineSubmit';
+import { PipelineSubmitter } from '../run/pipelineSubmit';
+import { isRunEntry } from '../run/runsTree';
 import { RunController } from '../run/runController';
 import { loadConfig } from '../../core/config';
 

@@ -33,7 +33,7 @@ import type { KindlingContext } from '../context';
 import { findProjectConfig } from '../projectConfig';
 import type { DagStatusApi } from '../dag/statusApi';
 import type { ConfigDiagnostics } from './configDiagnostics';
-import type { RunEntry, RunsTreeProvider } from './runsTree';
+import { isRunEntry, type RunEntry, type RunsTreeProvider } from './runsTree';
 import { showRunProgress } from './runProgress';
 import { loadRunConfig, mirrorRunUpdates, RunIdentity, runTarget } from './runSetup';
 
@@ -303,8 +303,4 @@ class StatusThrottle {
     this.timer = undefined;
     this.pending = undefined;
   }
-}
-
-export function isRunEntry(value: unknown): value is RunEntry {
-  return !!value && typeof value === 'object' && 'ref' in value && 'phase' in value;
 }

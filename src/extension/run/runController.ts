@@ -15,6 +15,7 @@ import {
   detectComponentKind,
   extractNotebookOutput,
   formatMs,
+  isComponentFile,
   isTerminal,
   notebookParameterNames,
   parseParameters,
@@ -40,11 +41,9 @@ import { getSetting } from '../config';
 import { findProjectConfig } from '../projectConfig';
 import type { KindlingContext } from '../context';
 import type { ConfigDiagnostics } from './configDiagnostics';
-import { RunsTreeProvider, type RunEntry } from './runsTree';
+import { isRunEntry, RunsTreeProvider, type RunEntry } from './runsTree';
 import { showRunProgress } from './runProgress';
 import { loadRunConfig, mirrorRunUpdates, RunIdentity, runTarget } from './runSetup';
-
-const RUNNABLE = /\.(py|ipynb|sh)$/i;
 
 interface LastChoice {
   args: string[];
@@ -311,7 +310,7 @@ export class RunController implements vscode.Disposable {
     let uri: vscode.Uri | undefined;
     if (arg instanceof vscode.Uri) uri = arg;
     else uri = vscode.window.activeNotebookEditor?.notebook.uri ?? vscode.window.activeTextEditor?.document.uri;
-    if (!uri || !RUNNABLE.test(uri.path)) {
+    if (!uri || !isComponentFile(uri.path)) {
       void vscode.window.showWarningMessage('Kindling: open or select a .py, .ipynb or .sh file to run it as a component.');
       return undefined;
     }
@@ -497,10 +496,6 @@ function describeSteps(start: number, steps: [string, number][]): string {
 
 function choiceKey(uri: vscode.Uri): string {
   return `kindling.run.lastChoice:${uri.toString()}`;
-}
-
-function isRunEntry(value: unknown): value is RunEntry {
-  return !!value && typeof value === 'object' && 'ref' in value && 'phase' in value;
 }
 
 // Node's fs, as in ../projectConfig.ts (why: there): runs take files on disk only.

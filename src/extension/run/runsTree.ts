@@ -104,3 +104,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunEntry>, vsco
 function escapeMd(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
+
+/** A Runs view row passed to a command (its context menu, or a notification button), told from a Uri or nothing. */
+export function isRunEntry(value: unknown): value is RunEntry {
+  return !!value && typeof value === 'object' && 'ref' in value && 'phase' in value;
+}

@@ -12,7 +12,6 @@ import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObj
 import {
   describeDocument,
   diffObjects,
-  isComponentFile,
   planComponentPromote,
   planPromote,
   replacedSourceWarning,
@@ -22,6 +21,7 @@ import {
   type PlannedDocument,
   type PromotePlan,
 } from '../../core/promote';
+import { isComponentFile } from '../../core/component';
 import type { KindlingConfig } from '../../core/config';
 import type { GitInfo } from '../git';
 import { classifyKubeError, statusCodeOf } from '../runs/errors';
