@@ -4,10 +4,11 @@
  * shown with the confirmation. Every message names the context (and server) it is about, because the
  * user is by definition not looking at their usual cluster.
  */
-import { AuthenticationV1Api, AuthorizationV1Api, CoreV1Api, KubernetesObjectApi, VersionApi, type KubeConfig } from '@kubernetes/client-node';
+import { AuthenticationV1Api, AuthorizationV1Api, KubernetesObjectApi, VersionApi, type KubeConfig } from '@kubernetes/client-node';
 import { apiVersionOf, collectImages, localRegistryHost, pinImages, resourceOf, serviceAccountsOf, type ImagePin, type PlannedDocument } from '../../core/promote';
 import type { GitInfo } from '../git';
 import { statusCodeOf } from '../runs/errors';
+import { serviceAccountExists } from '../runs/identity';
 
 export interface PreflightReport {
   errors: string[];
@@ -119,7 +120,6 @@ export function imageWarnings(pins: readonly ImagePin[]): string[] {
  * read service accounts learns nothing here, which is not worth a message of its own.
  */
 async function missingServiceAccounts(kc: KubeConfig, documents: readonly PlannedDocument[]): Promise<string[]> {
-  const core = kc.makeApiClient(CoreV1Api);
   const users = new Map<string, string[]>();
   for (const doc of documents) {
     for (const account of serviceAccountsOf(doc)) {
@@ -130,10 +130,13 @@ async function missingServiceAccounts(kc: KubeConfig, documents: readonly Planne
   const warnings: string[] = [];
   for (const [key, objects] of users) {
     const [namespace, name] = key.split('/') as [string, string];
+    let exists: boolean;
     try {
-      await core.readNamespacedServiceAccount({ name, namespace });
-    } catch (err) {
-      if (statusCodeOf(err) !== 404) continue;
+      exists = await serviceAccountExists(kc, namespace, name);
+    } catch {
+      continue; // forbidden or failing: nothing can be said about this account
+    }
+    if (!exists) {
       warnings.push(
         `Service account "${name}" does not exist in namespace "${namespace}" on ${targetName(kc)}: runs of ${objects.join(', ')} will not start until it does. Create it there (with the rights its pods need), or name one that exists (kindling.yaml serviceAccount for components).`,
       );

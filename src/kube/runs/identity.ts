@@ -63,19 +63,23 @@ export async function ensureRunIdentity(kc: KubeConfig, namespace: string, servi
 
 /** Off the local cluster: only check, so the error names the missing account instead of a stuck pod. */
 export async function checkServiceAccounts(kc: KubeConfig, namespace: string, serviceAccounts: string[]): Promise<void> {
-  const core = kc.makeApiClient(CoreV1Api);
   for (const name of new Set(serviceAccounts)) {
-    try {
-      await core.readNamespacedServiceAccount({ name, namespace });
-    } catch (err) {
-      if (statusCodeOf(err) === 404) {
-        throw new RunError(
-          `Service account "${name}" does not exist in namespace "${namespace}" on ${kc.getCurrentContext()}. Ask the cluster's admin for one, or set serviceAccount in kindling.yaml.`,
-          'invalid',
-          err,
-        );
-      }
-      throw classifyKubeError(err, kc, `read service account ${namespace}/${name}`);
+    if (!(await serviceAccountExists(kc, namespace, name))) {
+      throw new RunError(
+        `Service account "${name}" does not exist in namespace "${namespace}" on ${kc.getCurrentContext()}. Ask the cluster's admin for one, or set serviceAccount in kindling.yaml.`,
+        'invalid',
+      );
     }
+  }
+}
+
+/** Whether the service account is there (false on 404); any other answer is thrown as a classified RunError. */
+export async function serviceAccountExists(kc: KubeConfig, namespace: string, name: string): Promise<boolean> {
+  try {
+    await kc.makeApiClient(CoreV1Api).readNamespacedServiceAccount({ name, namespace });
+    return true;
+  } catch (err) {
+    if (statusCodeOf(err) === 404) return false;
+    throw classifyKubeError(err, kc, `read service account ${namespace}/${name}`);
   }
 }
