@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { FrameLocator } from 'playwright-core';
 import { buildTemplateIndex, generateArgoWorkflow, parsePipeline } from '../../src/core/pipeline';
 import { graphBytesThreshold } from '../../src/protocol/dagMessages';
 import { uiThreadLayoutMaxNodes } from '../../webview/layout/workerProtocol';
@@ -46,21 +45,6 @@ spec:
         image: busybox
 `;
 
-/** The webview whose app has drawn a graph (the side-bar view may be another webview). */
-async function dagFrame(vscode: VSCode): Promise<FrameLocator> {
-  return waitFor(
-    async () => {
-      const count = await vscode.page.locator('iframe.webview').count();
-      for (let i = 0; i < count; i++) {
-        const frame = vscode.webviewFrame(i);
-        if ((await frame.locator('#root[data-state="ready"]').count()) > 0) return frame;
-      }
-      return undefined;
-    },
-    { timeoutMs: 60_000, what: 'a DAG webview with a drawn graph' },
-  );
-}
-
 describe('Pipeline DAG panel in code-server', () => {
   let vscode: VSCode;
 
@@ -85,7 +69,7 @@ describe('Pipeline DAG panel in code-server', () => {
   test('Show Pipeline DAG draws every step of the example, templateRefs resolved', async () => {
     await vscode.openFile('pipelines/refit-workflow.yaml');
     await vscode.runCommand('Kindling: Show Pipeline DAG');
-    const frame = await dagFrame(vscode);
+    const frame = await vscode.dagFrame();
     const root = frame.locator('#root');
     // The first render may come before the workspace templates are indexed; the panel re-renders.
     await waitFor(async () => ((await root.getAttribute('data-node-count')) === String(expected.nodes.length) ? true : undefined), {
@@ -104,7 +88,7 @@ describe('Pipeline DAG panel in code-server', () => {
   });
 
   test('clicking a step moves the editor cursor to its definition; hovering shows its details', async () => {
-    const frame = await dagFrame(vscode);
+    const frame = await vscode.dagFrame();
     const train = expected.nodes.find((n) => n.id === 'train') ?? expected.nodes[expected.nodes.length - 1];
     assert.ok(train.range, 'the step has a source range');
     const at = await frame.locator('#root').evaluate((_el, id) => {
@@ -136,7 +120,7 @@ describe('Pipeline DAG panel in code-server', () => {
 
   test('the panel follows the active editor; a broken file still draws, with a problem banner and Problems entries', async () => {
     await vscode.openFile('pipelines/broken.yaml');
-    const frame = await dagFrame(vscode);
+    const frame = await vscode.dagFrame();
     const banner = frame.locator('.banner:not([hidden])');
     await banner.waitFor({ timeout: 30_000 });
     assert.match((await banner.textContent()) ?? '', /missing-task/);
@@ -157,7 +141,7 @@ describe('Pipeline DAG panel in code-server', () => {
     assert.ok(bigNodes > graphBytesThreshold, 'the graph takes the bytes path');
     await vscode.openFile('pipelines/big-workflow.yaml');
     await vscode.runCommand('Kindling: Show Pipeline DAG');
-    const frame = await dagFrame(vscode);
+    const frame = await vscode.dagFrame();
     const root = frame.locator('#root');
     await waitFor(async () => ((await root.getAttribute('data-node-count')) === String(bigNodes) && (await root.getAttribute('data-state')) === 'ready' ? true : undefined), {
       timeoutMs: 60_000,

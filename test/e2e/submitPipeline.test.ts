@@ -34,20 +34,6 @@ spec:
       container: { image: busybox:1.36, command: [sh, -c, "echo ok"] }
 `;
 
-async function dagFrame(vscode: VSCode): Promise<FrameLocator> {
-  return waitFor(
-    async () => {
-      const count = await vscode.page.locator('iframe.webview').count();
-      for (let i = 0; i < count; i++) {
-        const frame = vscode.webviewFrame(i);
-        if ((await frame.locator('#root[data-state="ready"]').count()) > 0) return frame;
-      }
-      return undefined;
-    },
-    { timeoutMs: 60_000, what: 'a DAG webview with a drawn graph' },
-  );
-}
-
 /** The status the panel shows for a node: hover it and read the card. */
 async function shownStatus(frame: FrameLocator, nodeId: string): Promise<string | undefined> {
   const at = await frame.locator('#root').evaluate((_el, id) => {
@@ -92,7 +78,7 @@ describe('Submit Pipeline in code-server colours the DAG panel', () => {
     await vscode.waitForLog(() => vscode.outputChannelLog('Kindling'), /Kindling \S+ activated/, { timeoutMs: 60_000 });
     await vscode.openFile('pipelines/dag-demo.yaml');
     await vscode.runCommand('Kindling: Show Pipeline DAG');
-    const frame = await dagFrame(vscode);
+    const frame = await vscode.dagFrame();
     for (const n of graph.nodes) assert.equal(await shownStatus(frame, n.id), undefined, `${n.id} has no colour before the run`);
 
     // The panel opened beside the editor without taking focus: the palette command submits the file it shows.

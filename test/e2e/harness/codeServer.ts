@@ -21,6 +21,7 @@
  *     openViewContainer(title)               click the activity-bar entry (e.g. 'Kindling')
  *     webviewFrame(index?)                   FrameLocator of the page a webview extension wrote:
  *                                            frameLocator('iframe.webview').frameLocator('iframe#active-frame')
+ *     dagFrame()                             the webview whose DAG app has drawn a graph (waits for it)
  *     screenshot(name, { keepPointer? })     PNG into test-results/<name>.png; returns the path
  *                                            (keepPointer: do not move the mouse away first, for hovers)
  *     installedExtension(id?)                { dir, manifest } of the installed extension (default kindling.kindling)
@@ -361,6 +362,21 @@ export class VSCode {
   /** The document a webview extension wrote (VS Code nests it in two iframes). */
   webviewFrame(index = 0): FrameLocator {
     return this.page.locator('iframe.webview').nth(index).contentFrame().frameLocator('iframe#active-frame');
+  }
+
+  /** The webview whose DAG app has drawn a graph (the side-bar view may be another webview). */
+  async dagFrame({ timeoutMs = 60_000 }: { timeoutMs?: number } = {}): Promise<FrameLocator> {
+    return waitFor(
+      async () => {
+        const count = await this.page.locator('iframe.webview').count();
+        for (let i = 0; i < count; i++) {
+          const frame = this.webviewFrame(i);
+          if ((await frame.locator('#root[data-state="ready"]').count()) > 0) return frame;
+        }
+        return undefined;
+      },
+      { timeoutMs, what: 'a DAG webview with a drawn graph' },
+    );
   }
 
   /**
