@@ -41,6 +41,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunEntry>, vsco
   private loaded = false;
 
   add(entry: RunEntry): void {
+    // The first listing of the cluster may already hold this run (the view opened while it was being
+    // submitted): the live entry replaces that snapshot, or the view would show the run twice.
+    const same = this.runs.findIndex((r) => runKey(r) === runKey(entry));
+    if (same >= 0) this.runs.splice(same, 1)[0]?.dispose?.();
     this.runs.unshift(entry);
     // Keep the view readable; older runs remain on the cluster (and come back on reload).
     for (const old of this.runs.splice(50)) old.dispose?.();
@@ -86,8 +90,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunEntry>, vsco
     if (!this.loaded && this.loadFromCluster) {
       this.loaded = true;
       try {
-        const known = new Set(this.runs.map((r) => `${r.ref.namespace}/${r.ref.name}`));
-        for (const r of await this.loadFromCluster()) if (!known.has(`${r.ref.namespace}/${r.ref.name}`)) this.runs.push(r);
+        const listed = await this.loadFromCluster();
+        // Known runs are read after the listing: a run added while it was on its way must not come twice.
+        const known = new Set(this.runs.map(runKey));
+        for (const r of listed) if (!known.has(runKey(r))) this.runs.push(r);
       } catch {
         // No cluster yet is normal: the view's welcome text says how to start.
       }
@@ -99,6 +105,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunEntry>, vsco
     for (const run of this.runs) run.dispose?.();
     this.changed.dispose();
   }
+}
+
+function runKey(run: RunEntry): string {
+  return `${run.ref.namespace}/${run.ref.name}`;
 }
 
 function escapeMd(text: string): string {
