@@ -8,6 +8,7 @@ PKGS=(
   chromium                                                 # E2E (code-server through Playwright) and bench:dag
   libkrb5-dev libxkbfile-dev libsecret-1-dev pkg-config    # code-server's native modules
   fonts-dejavu-core                                        # readable screenshots
+  docker-registry apache2-utils                            # integration: two OCI registries for the image copy (htpasswd for basic auth)
 )
 
 missing=()
