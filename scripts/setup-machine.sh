@@ -9,6 +9,7 @@ PKGS=(
   libkrb5-dev libxkbfile-dev libsecret-1-dev pkg-config    # code-server's native modules
   fonts-dejavu-core                                        # readable screenshots
   docker-registry apache2-utils                            # integration: two OCI registries for the image copy (htpasswd for basic auth)
+  docker.io containerd runc iptables jq debootstrap        # kind tier: our own dockerd and the images it builds (testenv/kind)
 )
 
 missing=()
