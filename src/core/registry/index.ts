@@ -1,0 +1,5 @@
+export * from './reference';
+export * from './challenge';
+export * from './dockerConfig';
+export * from './manifest';
+export * from './copyPlan';
