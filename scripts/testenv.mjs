@@ -5,6 +5,7 @@
 //   node scripts/testenv.mjs restart <component> [--kill]   e.g. `restart local-apiserver --kill` (used by tests)
 //   node scripts/testenv.mjs build              only build/cache the binaries
 //   node scripts/testenv.mjs gen-kube-module    regenerate testenv/go/kube/go.mod after changing versions.json
+//   node scripts/testenv.mjs kind build|up|down|status   the real-container room: our dockerd, kind node and add-on images (testenv/kind/cli.mjs)
 // Run dir: $KINDLING_TESTENV_DIR (default ~/.cache/kindling/testenv/run); binary cache: ~/.cache/kindling/testenv/bin.
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -208,6 +209,10 @@ const commands = {
   'gen-kube-module': genKubeModule,
 };
 
+if (command === 'kind') {
+  const { main } = await import('../testenv/kind/cli.mjs');
+  process.exit(await main(rest));
+}
 if (!commands[command]) {
   console.error(`usage: node scripts/testenv.mjs ${Object.keys(commands).join('|')}`);
   process.exit(2);

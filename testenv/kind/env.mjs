@@ -1,0 +1,119 @@
+// The real-container room for tests: our own dockerd (engine.mjs) with the kind node image, the
+// add-ons' images and the example runtime image built in it (build.mjs). Types: env.d.mts.
+//
+//   const kind = await ensureKindTestEnv();   // starts the engine if needed, builds what is missing
+//   spawn('kind', ['create', 'cluster', '--image', kind.nodeImage, …], { env: { ...process.env, ...kind.env } });
+//   await stopKindTestEnv();                  // stops the engine only if ensureKindTestEnv started it
+//
+// Progress goes to stderr (a test runner's stdout is its TAP stream); build output to
+// ~/.cache/kindling/testenv/kind/build.log.
+import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run } from '../lib/build.mjs';
+import { ensureKindImages, kindPaths, kindVersions } from './build.mjs';
+import { enginePaths, engineStatus, startEngine, stopEngine } from './engine.mjs';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+let startedEngine = false;
+
+function progress(prefix) {
+  const t0 = Date.now();
+  return (line) => process.stderr.write(`[${prefix} +${((Date.now() - t0) / 1000).toFixed(1)} s] ${line}\n`);
+}
+
+/** One engine start/build at a time on this machine (a folder is the lock; a dead owner's is taken over). */
+export async function withKindLock(fn, log = () => {}) {
+  const dir = kindPaths(kindVersions(repoRoot)).root;
+  const lock = join(dir, '.lock');
+  mkdirSync(dir, { recursive: true });
+  for (let waited = 0; ; waited += 500) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch {
+      let owner = 0;
+      try {
+        owner = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+        process.kill(owner, 0);
+      } catch {
+        if (owner || waited > 2000) rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (waited % 30_000 === 0) log(`waiting for another kind test-env command (pid ${owner})`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** What a test needs to drive kind and docker against our engine (no building, no starting). */
+export function kindTestEnvInfo() {
+  const versions = kindVersions(repoRoot);
+  const paths = kindPaths(versions);
+  const { dockerHost } = enginePaths();
+  return {
+    dockerHost,
+    env: { DOCKER_HOST: dockerHost, PATH: [paths.kindBinDir, paths.nodeBinDir, process.env.PATH].filter(Boolean).join(':') },
+    kindBinary: join(paths.kindBinDir, 'kind'),
+    kubectlBinary: paths.kubectl,
+    nodeImage: versions.nodeImage,
+    addonImages: Object.values(versions.addonImages),
+    runtimeImage: versions.runtimeImage,
+  };
+}
+
+/**
+ * Starts our dockerd if it is not running and builds whatever image or binary is missing.
+ * Resolves with the socket, the environment for child processes and the image names.
+ */
+export async function ensureKindTestEnv({ log = progress('kind-testenv') } = {}) {
+  return withKindLock(async () => {
+    const paths = enginePaths();
+    const t = Date.now();
+    const { started } = await startEngine({ paths, log });
+    if (started) {
+      startedEngine = true;
+      log(`dockerd started (${paths.dockerHost}) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    }
+    mkdirSync(kindPaths(kindVersions(repoRoot)).root, { recursive: true });
+    const logStream = createWriteStream(join(kindPaths(kindVersions(repoRoot)).root, 'build.log'), { flags: 'a' });
+    try {
+      await ensureKindImages({ repoRoot, dockerHost: paths.dockerHost, log, logStream });
+    } finally {
+      logStream.end();
+    }
+    return kindTestEnvInfo();
+  }, log);
+}
+
+/** Stops the engine if (and only if) ensureKindTestEnv started it in this process. */
+export async function stopKindTestEnv() {
+  if (!startedEngine) return;
+  startedEngine = false;
+  await deleteKindClusters();
+  await stopEngine();
+}
+
+/** Deletes every kind cluster in our engine (all of them are ours: nobody else uses this engine). */
+export async function deleteKindClusters({ log = () => {} } = {}) {
+  const info = kindTestEnvInfo();
+  if (!(await engineStatus()).healthy) return [];
+  const env = { ...info.env };
+  // kind delete also removes the cluster's context from a kubeconfig: point it at a scratch file,
+  // never at the user's ~/.kube/config.
+  const kubeconfig = join(kindPaths(kindVersions(repoRoot)).root, 'delete-kubeconfig.yaml');
+  const out = await run(info.kindBinary, ['get', 'clusters'], { env, quiet: true }).catch(() => '');
+  const names = out.split('\n').map((s) => s.trim()).filter((s) => s && !s.startsWith('No kind clusters'));
+  for (const name of names) {
+    log(`kind delete cluster --name ${name}`);
+    await run(info.kindBinary, ['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfig], { env, quiet: true });
+  }
+  return names;
+}
