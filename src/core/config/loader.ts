@@ -230,5 +230,6 @@ function patternName(schema: JsonSchema): string {
   if (description.startsWith('An image reference')) return 'image reference: pin it with a tag (repo:tag) or a digest (repo@sha256:…)';
   if (description.startsWith('A Kubernetes DNS-1123')) return 'Kubernetes name (lower-case letters, digits and "-", at most 63)';
   if (description.startsWith('A Kubernetes quantity')) return 'quantity (e.g. 500m, 2, 512Mi, 4Gi)';
+  if (description.startsWith('Image registry')) return 'registry: host[:port] with an optional path, no scheme (e.g. registry.example:5443/ml)';
   return `value (must match ${schema.pattern ?? ''})`;
 }

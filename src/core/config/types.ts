@@ -49,6 +49,10 @@ export type NotebookRunner = 'papermill' | 'nbconvert' | 'auto';
 export interface RemoteTarget {
   context: string;
   namespace?: string;
+  /** Registry the remote cluster pulls from: promote copies local images there by digest. */
+  registry?: string;
+  /** PEM CA file for the registry's TLS, relative to kindling.yaml. */
+  registryCA?: string;
 }
 
 export interface KindlingConfig {

@@ -91,3 +91,19 @@ export function describeChange(change: FieldChange): string {
   if (change.kind === 'removed') return `- ${change.path} (was ${short(change.before)})`;
   return `~ ${change.path}: ${short(change.before)} → ${short(change.after)}`;
 }
+
+/**
+ * Provenance that describes the act of promoting (when, by whom, from where), not what is promoted.
+ * A promote whose only differences are these has nothing to write: the same thing is already there.
+ */
+const VOLATILE_PROVENANCE = new Set(['kindling.dev/promoted-at', 'kindling.dev/promoted-from', 'kindling.dev/user']);
+
+export function isVolatileProvenanceChange(change: FieldChange): boolean {
+  const m = change.path.match(/^metadata\.annotations\["([^"]+)"\]$/);
+  return !!m && VOLATILE_PROVENANCE.has(m[1] as string);
+}
+
+/** The live object already is what the promote would make of it (only the promote's time/user/origin differ). */
+export function isUnchanged(live: Json, changes: readonly FieldChange[]): boolean {
+  return live !== undefined && changes.every(isVolatileProvenanceChange);
+}

@@ -57,3 +57,20 @@ export function localRegistryHost(image: string): string | undefined {
   const host = image.slice(0, slash);
   return /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/.test(host) ? host : undefined;
 }
+
+/**
+ * A copy of `value` with every `image` string found in `replace` swapped for its new reference (the
+ * digest-pinned one on the target registry after an image copy). Other strings are left alone: an
+ * image named in a command line or an env value is not the container's image.
+ */
+export function rewriteImages<T>(value: T, replace: ReadonlyMap<string, string>): T {
+  if (Array.isArray(value)) return value.map((item) => rewriteImages(item, replace)) as T;
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) {
+      out[key] = key === 'image' && typeof child === 'string' ? (replace.get(child) ?? child) : rewriteImages(child, replace);
+    }
+    return out as T;
+  }
+  return value;
+}

@@ -85,6 +85,8 @@ const cases: { name: string; text: string; valid: boolean; line?: number; column
   { name: 'bad memory quantity', text: minimal + 'resources:\n  limits:\n    memory: 4 GB\n', valid: false, line: 5, message: /quantity/ },
   { name: 'bad environment name', text: 'version: 1\nimages:\n  default: a/b:1\n  environments:\n    Prod: a/b:2\n', valid: false, line: 4, message: /key .*Kubernetes name/ },
   { name: 'remote without context', text: minimal + 'remotes:\n  prod: { namespace: ml }\n', valid: false, line: 4, message: /remotes\.prod: missing required key "context"/ },
+  { name: 'remote with registry and CA', text: minimal + 'remotes:\n  prod:\n    context: p\n    registry: registry.example:5443/ml\n    registryCA: certs/ca.pem\n', valid: true },
+  { name: 'remote registry with scheme', text: minimal + 'remotes:\n  prod:\n    context: p\n    registry: https://registry.example\n', valid: false, line: 6, message: /remotes\.prod\.registry: "https:\/\/registry\.example" is not a valid registry: host\[:port\]/ },
   { name: 'null value', text: minimal + 'namespace:\n', valid: false, line: 3, message: /namespace: expected string, got nothing/ },
   { name: 'list instead of mapping', text: 'version: 1\nimages:\n  - a/b:1\n', valid: false, line: 2, message: /images: expected object, got a list/ },
   { name: 'pod annotations', text: minimal + 'podAnnotations:\n  sidecar.istio.io/inject: "false"\n  note: hello\n', valid: true },
