@@ -1,4 +1,6 @@
 // Kept free of `vscode` so tests and other layers can read the defaults.
+import { KIND_NODE_IMAGE } from '../core/cluster/versions';
+
 /** Setting keys under `kindling.*`, typed. Read fresh each time: users change settings while we run. */
 export interface KindlingSettings {
   'cluster.name': string;
@@ -6,6 +8,10 @@ export interface KindlingSettings {
   'cluster.apiServerPort': number;
   'cluster.kindPath': string;
   'cluster.addonManifestDir': string;
+  'cluster.nodeImage': string;
+  /** Upstream registry (as in image names) → mirror URL; checked by core/cluster/mirrors.ts. */
+  'cluster.registryMirrors': Record<string, string>;
+  'cluster.preloadImages': string[];
   kubeconfig: string;
   'run.context': string;
   'dag.renderDelayMs': number;
@@ -19,6 +25,9 @@ export const settingDefaults: Readonly<KindlingSettings> = {
   'cluster.apiServerPort': 6445,
   'cluster.kindPath': '',
   'cluster.addonManifestDir': '',
+  'cluster.nodeImage': KIND_NODE_IMAGE,
+  'cluster.registryMirrors': {},
+  'cluster.preloadImages': [],
   kubeconfig: '',
   'run.context': '',
   'dag.renderDelayMs': 250,

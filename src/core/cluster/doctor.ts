@@ -3,6 +3,7 @@
  * info, kind version, ports, memory, existing containers); this turns them into plain-language
  * findings, each with a fix and, where the fix can be automated, an action the UI offers as a button.
  */
+import { PRELOAD_SETTING } from './imagePull';
 import type { KindPlatform } from './kindRelease';
 
 export type ContainerEngine = 'docker' | 'podman';
@@ -49,6 +50,8 @@ export interface DoctorProbes {
   ports: PortProbe[];
   hostMemory: { totalBytes: number; freeBytes: number };
   existing: { cluster: ExistingState; registry: ExistingState; nodeContainers: string[] };
+  /** kindling.cluster.preloadImages, each with whether the engine holds it (checked only when the engine answers). */
+  preload?: Array<{ image: string; present: boolean }>;
   /** Platform for the kind download offer; undefined when kind publishes no binary for it. */
   platform?: KindPlatform;
   /** Whether a verified download is possible for this platform (its SHA-256 is recorded). */
@@ -66,7 +69,7 @@ export type FixAction =
   | 'openKindInstall';
 
 export interface Finding {
-  id: 'engine' | 'kind' | 'port-registry' | 'port-api' | 'memory' | 'existing';
+  id: 'engine' | 'kind' | 'port-registry' | 'port-api' | 'memory' | 'existing' | 'preload';
   severity: FindingSeverity;
   title: string;
   /** Plain explanation: what we saw and why it matters. */
@@ -221,8 +224,25 @@ function existingFinding(p: DoctorProbes): Finding {
   }
 }
 
+function preloadFinding(p: DoctorProbes): Finding[] {
+  if (!p.preload?.length) return [];
+  const missing = p.preload.filter((i) => !i.present).map((i) => i.image);
+  const name = p.provider === 'docker' ? 'Docker' : 'Podman';
+  if (!missing.length) {
+    return [{ id: 'preload', severity: 'ok', title: `${p.preload.length} image${p.preload.length > 1 ? 's' : ''} to preload found in ${name}`, detail: '', fix: '' }];
+  }
+  return [{
+    id: 'preload',
+    severity: 'error',
+    title: `${missing.length > 1 ? 'Images' : 'Image'} to preload not found in ${name}: ${missing.join(', ')}`,
+    detail: `${PRELOAD_SETTING} lists ${missing.length > 1 ? 'these images' : 'this image'}, so Create loads ${missing.length > 1 ? 'them' : 'it'} into the node from ${name}'s local images, but ${name} has no image by ${missing.length > 1 ? 'those names' : 'that name'}.`,
+    fix: `Put ${missing.length > 1 ? 'them' : 'it'} into ${name} (${p.provider} pull, or ${p.provider} load -i <file>), or remove ${missing.length > 1 ? 'them' : 'it'} from ${PRELOAD_SETTING}.`,
+    action: { id: 'openSettings', label: 'Open Settings' },
+  }];
+}
+
 export function diagnose(p: DoctorProbes): Finding[] {
-  return [engineFinding(p), kindFinding(p), ...p.ports.map(portFinding), memoryFinding(p), existingFinding(p)];
+  return [engineFinding(p), kindFinding(p), ...p.ports.map(portFinding), memoryFinding(p), existingFinding(p), ...preloadFinding(p)];
 }
 
 /** Create must not start while any finding is an error. */

@@ -18,8 +18,47 @@ export interface PodSummary {
   phase?: string;
   /** PodScheduled=False message, e.g. "0/1 nodes are available: …". */
   unschedulable?: string;
-  /** Waiting reasons of containers, e.g. ImagePullBackOff, CrashLoopBackOff. */
-  waiting: Array<{ reason: string; message?: string }>;
+  /** Waiting reasons of containers, e.g. ImagePullBackOff, CrashLoopBackOff, with the container's image. */
+  waiting: Array<{ reason: string; message?: string; image?: string }>;
+  /** The pod's Ready condition is True. */
+  ready?: boolean;
+  /** The earliest `state.running.startedAt` over its containers (ISO time); undefined while any is not running. */
+  runningSince?: string;
+}
+
+/** Reasons kubelet gives a container whose image it could not get. */
+const IMAGE_PULL_REASONS = /^(ErrImagePull|ImagePullBackOff|ErrImageNeverPull|InvalidImageName|RegistryUnavailable)$/;
+
+export interface ImagePullFailure {
+  pod: string;
+  image?: string;
+  reason: string;
+  message?: string;
+}
+
+/** The first container, over the pods, that waits because its image cannot be pulled. */
+export function findImagePullFailure(pods: readonly PodSummary[]): ImagePullFailure | undefined {
+  for (const pod of pods) {
+    const w = pod.waiting.find((entry) => IMAGE_PULL_REASONS.test(entry.reason));
+    if (w) return { pod: pod.name, image: w.image, reason: w.reason, message: w.message };
+  }
+  return undefined;
+}
+
+/** Reasons no retry will fix: fail at once instead of waiting out the grace period. */
+export function isPermanentPullFailure(reason: string): boolean {
+  return reason === 'ErrImageNeverPull' || reason === 'InvalidImageName';
+}
+
+/**
+ * After a warm restart the API server serves the status it had when the node stopped, so a
+ * Deployment still reads Available while its pods are being restarted. Running again means: a pod
+ * is Ready and every container of it started after `notBefore` (the node's start).
+ */
+export function runningAgainSince(pods: readonly PodSummary[], notBefore: Date): boolean {
+  // startedAt has one-second resolution: allow the second the node was started in.
+  const floor = Math.floor(notBefore.getTime() / 1000) * 1000;
+  return pods.some((p) => p.ready === true && p.runningSince !== undefined && Date.parse(p.runningSince) >= floor);
 }
 
 export function isDeploymentAvailable(d: DeploymentStatusLike | undefined): boolean {
@@ -42,12 +81,12 @@ export function explainNotReady(label: string, deployment: DeploymentStatusLike 
   if (!deployment) {
     return { kind: 'missing', text: `${label} does not exist.`, fix: 'Run Create Local Cluster again to reinstall the add-ons.' };
   }
-  const pull = pods.flatMap((p) => p.waiting.filter((w) => /ImagePull|ErrImage/.test(w.reason)).map((w) => ({ pod: p.name, ...w })))[0];
+  const pull = findImagePullFailure(pods);
   if (pull) {
     return {
       kind: 'image-pull',
-      text: `${label}: pod ${pull.pod} cannot pull its image (${pull.reason}${pull.message ? `: ${pull.message}` : ''}).`,
-      fix: 'Check that Docker can reach the internet (proxy, VPN) and try again; the image is pulled only once.',
+      text: `${label}: pod ${pull.pod} cannot pull its image${pull.image ? ` ${pull.image}` : ''} (${pull.reason}${pull.message ? `: ${pull.message}` : ''}).`,
+      fix: 'Check that Docker can reach the internet (proxy, VPN), or set a registry mirror (kindling.cluster.registryMirrors) or preload the image (kindling.cluster.preloadImages), and try again.',
     };
   }
   const unschedulable = pods.find((p) => p.unschedulable);

@@ -20,6 +20,10 @@ export interface ClusterSettings {
   addonManifestDir?: string;
   storageDir: string;
   workspaceHostPath?: string;
+  nodeImage?: string;
+  /** Raw setting value: createCluster validates it and says what is wrong. */
+  registryMirrors: unknown;
+  preloadImages: string[];
 }
 
 /** Where a verified kind download lives: the extension's global storage, by version. */
@@ -44,5 +48,8 @@ export function readClusterSettings(ctx: KindlingContext): ClusterSettings {
     addonManifestDir: manifestDir || undefined,
     storageDir: ctx.extension.globalStorageUri.fsPath,
     workspaceHostPath: folder?.uri.fsPath,
+    nodeImage: getSetting('cluster.nodeImage').trim() || undefined,
+    registryMirrors: getSetting('cluster.registryMirrors'),
+    preloadImages: getSetting('cluster.preloadImages'),
   };
 }

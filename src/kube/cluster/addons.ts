@@ -12,6 +12,9 @@ export interface InstallOptions {
   signal?: AbortSignal;
   /** For the final wait on the controllers. */
   readyTimeoutMs: number;
+  /** See DeploymentWaitOptions: give up early on image pulls, and wait for pods restarted since. */
+  imagePullGraceMs?: number;
+  runningSince?: Date;
   crdTimeoutMs?: number;
   helmPath?: string;
   /** Called with each step's title as it starts, and with finer detail inside a step. */
@@ -39,6 +42,8 @@ export async function installAddons(kc: KubeConfig, plan: AddonPlan, opts: Insta
       case 'waitForDeployments':
         await waitForDeployments(kc, step.deployments, {
           timeoutMs: opts.readyTimeoutMs,
+          imagePullGraceMs: opts.imagePullGraceMs,
+          runningSince: opts.runningSince,
           signal: opts.signal,
           onProgress: (ready, waiting) =>
             opts.onDetail?.(waiting.length ? `waiting for ${waiting.map((c) => ADDON_LABELS[c.addon]).join(' and ')}` : `${ready.length} controllers Available`),

@@ -69,6 +69,12 @@ export class ContainerEngineCli {
     return summarize(found);
   }
 
+  /** Whether the engine holds an image by this name (what `kind load docker-image` reads from). */
+  async imageExists(image: string): Promise<boolean> {
+    const result = await this.exec(['image', 'inspect', '--format', '{{.Id}}', image], { timeoutMs: 20_000 });
+    return result.code === 0;
+  }
+
   async start(names: string[], opts: RunOptions = {}): Promise<void> {
     if (names.length) await this.ok(['start', ...names], opts);
   }

@@ -71,6 +71,14 @@ export class KindCli {
     return this.exec(args, { timeoutMs: 5 * 60_000, ...opts });
   }
 
+  /**
+   * Copies an image from the container engine into every node of the cluster (`docker save` piped
+   * into the node's containerd). kind skips nodes that already hold the same image ID.
+   */
+  loadDockerImage(clusterName: string, image: string, opts: RunOptions = {}): Promise<RunResult> {
+    return this.exec(['load', 'docker-image', '--name', clusterName, image], { timeoutMs: 10 * 60_000, ...opts });
+  }
+
   async exportKubeconfig(name: string, kubeconfigPath?: string): Promise<void> {
     const args = ['export', 'kubeconfig', '--name', name];
     if (kubeconfigPath) args.push('--kubeconfig', kubeconfigPath);

@@ -9,9 +9,11 @@ import * as path from 'node:path';
 import { buildAddonPlan, type AddonPlan, type AddonPlanInput } from '../../core/cluster/addonPlan';
 import { blockingFindings, diagnose, formatFindings, type Finding } from '../../core/cluster/doctor';
 import { ClusterStepError, classifyFailure, type CreateStep } from '../../core/cluster/failures';
+import { imagePullFix, normalizePreloadImages, PRELOAD_SETTING } from '../../core/cluster/imagePull';
 import { buildKindConfig, kindContextName, renderKindConfig } from '../../core/cluster/kindConfig';
 import { ALL_MANIFEST_SOURCES } from '../../core/cluster/manifestSources';
-import { buildRegistryHostsToml, registryContainerName, registryHostsDir } from '../../core/cluster/registry';
+import { mirrorHostsFiles, MIRRORS_SETTING, parseRegistryMirrors, type RegistryMirror } from '../../core/cluster/mirrors';
+import { buildRegistryHostsToml, registryContainerName, registryHostAlias, registryHostsDir } from '../../core/cluster/registry';
 import { loadKubeConfig } from '../client';
 import { installAddons } from './addons';
 import { apiErrorMessage, sleep } from './apply';
@@ -20,6 +22,7 @@ import { describeFailure, run } from './exec';
 import { KindCli, locateKind } from './kind';
 import { loadManifests } from './manifestStore';
 import { gatherProbes } from './probes';
+import { ADDON_LABELS, ImagePullFailedError } from './readiness';
 
 export interface ClusterOptions {
   clusterName: string;
@@ -33,7 +36,15 @@ export interface ClusterOptions {
   /** Extension global storage: generated kind config, manifest cache. */
   storageDir: string;
   addonManifestDir?: string;
+  /** kindling.cluster.nodeImage; undefined or empty: the pinned KIND_NODE_IMAGE. */
+  nodeImage?: string;
+  /** kindling.cluster.registryMirrors as read from settings (validated here). */
+  registryMirrors?: unknown;
+  /** kindling.cluster.preloadImages: loaded into the node before the add-ons are applied. */
+  preloadImages?: readonly string[];
   readyTimeoutMs?: number;
+  /** How long an add-on pod may fail to pull its image before Create gives up (default 30 s). */
+  imagePullGraceMs?: number;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   onStep?: (step: CreateStep, message: string) => void;
@@ -86,7 +97,14 @@ export async function createCluster(opts: ClusterOptions): Promise<CreateResult>
   let leftBehind = false;
   try {
     report('doctor', 'Checking Docker, kind and ports');
-    const probes = await gatherProbes({ ...opts, env });
+    let mirrors: RegistryMirror[];
+    try {
+      mirrors = parseRegistryMirrors(opts.registryMirrors, [registryHostAlias(opts.registryPort)]);
+    } catch (error) {
+      throw new ClusterStepError('doctor', error instanceof Error ? error.message : String(error), `Correct ${MIRRORS_SETTING} in the settings.`);
+    }
+    const preloadImages = normalizePreloadImages(opts.preloadImages ?? []);
+    const probes = await gatherProbes({ ...opts, preloadImages, env });
     const findings = diagnose(probes);
     const blocking = blockingFindings(findings);
     if (blocking.length) {
@@ -107,9 +125,11 @@ export async function createCluster(opts: ClusterOptions): Promise<CreateResult>
 
     step = 'kind';
     let outcome: CreateResult['outcome'];
+    let restartedAt: Date | undefined;
     if (existing === 'stopped') {
       // Warm restart: the node containers survive a reboot; starting them keeps images and state.
       report(step, `Starting the stopped cluster "${opts.clusterName}"`);
+      restartedAt = new Date();
       await engine.start(probes.existing.nodeContainers, { signal: opts.signal });
       await kind.exportKubeconfig(opts.clusterName, opts.kubeconfigPath);
       outcome = 'started';
@@ -120,7 +140,7 @@ export async function createCluster(opts: ClusterOptions): Promise<CreateResult>
     } else {
       const configPath = path.join(opts.storageDir, `kind-${opts.clusterName}.yaml`);
       await mkdir(opts.storageDir, { recursive: true });
-      await writeFile(configPath, renderKindConfig(buildKindConfig(opts)), 'utf8');
+      await writeFile(configPath, renderKindConfig(buildKindConfig({ ...opts, nodeImage: opts.nodeImage || undefined })), 'utf8');
       report(step, `Creating kind cluster "${opts.clusterName}" (the first run pulls the node image, a few minutes)`);
       // If we are cancelled while kind runs, its node container may survive: say so.
       leftBehind = true;
@@ -135,11 +155,32 @@ export async function createCluster(opts: ClusterOptions): Promise<CreateResult>
     leftBehind = outcome === 'created';
 
     step = 'registry-config';
-    report(step, 'Connecting the registry to the cluster');
+    report(step, mirrors.length ? `Connecting the registry and ${mirrors.length} mirror${mirrors.length > 1 ? 's' : ''} to the cluster` : 'Connecting the registry to the cluster');
     await engine.connectRegistryToKindNetwork(opts.clusterName);
     const nodes = (await engine.clusterState(opts.clusterName)).nodes;
+    const hostsFiles = [
+      { dir: registryHostsDir(opts.registryPort), file: 'hosts.toml', content: buildRegistryHostsToml(opts.clusterName) },
+      ...mirrorHostsFiles(mirrors),
+    ];
     for (const node of nodes) {
-      await engine.writeFileInContainer(node.name, registryHostsDir(opts.registryPort), 'hosts.toml', buildRegistryHostsToml(opts.clusterName));
+      for (const f of hostsFiles) await engine.writeFileInContainer(node.name, f.dir, f.file, f.content);
+    }
+
+    if (preloadImages.length) {
+      step = 'preload';
+      for (const [index, image] of preloadImages.entries()) {
+        report(step, `Loading ${image} into the node (${index + 1}/${preloadImages.length})`);
+        const result = await kind.loadDockerImage(opts.clusterName, image, { signal: opts.signal, onLine: opts.onLog });
+        if (result.code !== 0) {
+          throw new ClusterStepError(
+            'preload',
+            `kind could not load ${image} into the node: ${describeFailure('kind', result).split('\n')[0]}`,
+            `Check that ${providerFromEnv(env) === 'docker' ? 'Docker' : 'Podman'} holds ${image} (image ls), or remove it from ${PRELOAD_SETTING}.`,
+            result.stderr || result.stdout,
+            leftBehind,
+          );
+        }
+      }
     }
 
     const kc = loadKubeConfig({ kubeconfigPath: opts.kubeconfigPath, context });
@@ -161,16 +202,31 @@ export async function createCluster(opts: ClusterOptions): Promise<CreateResult>
       registryPort: opts.registryPort,
       useHelm: helm ? { kubeconfigPath: opts.kubeconfigPath, context } : undefined,
     } satisfies AddonPlanInput);
-    await installAddons(kc, plan, {
-      signal: opts.signal,
-      readyTimeoutMs: opts.readyTimeoutMs ?? 5 * 60_000,
-      helmPath: helm,
-      onStep: (s) => {
-        step = s.kind === 'waitForDeployments' ? 'ready' : 'addons';
-        report(step, s.title);
-      },
-      onDetail: (m) => opts.onLog?.(m),
-    });
+    try {
+      await installAddons(kc, plan, {
+        signal: opts.signal,
+        readyTimeoutMs: opts.readyTimeoutMs ?? 5 * 60_000,
+        imagePullGraceMs: opts.imagePullGraceMs ?? 30_000,
+        runningSince: restartedAt,
+        helmPath: helm,
+        onStep: (s) => {
+          step = s.kind === 'waitForDeployments' ? 'ready' : 'addons';
+          report(step, s.title);
+        },
+        onDetail: (m) => opts.onLog?.(m),
+      });
+    } catch (error) {
+      if (!(error instanceof ImagePullFailedError)) throw error;
+      const { failure, check } = error;
+      const image = failure.image ?? 'its image';
+      throw new ClusterStepError(
+        'ready',
+        `The ${ADDON_LABELS[check.addon]} cannot start: the node cannot pull ${image} (${failure.reason}).`,
+        failure.image ? imagePullFix(failure.image, { mirrors, preloadImages }) : 'Set a registry mirror or preload the image, then run Create again.',
+        error.message,
+        leftBehind,
+      );
+    }
     return { outcome, context, plan, findings };
   } catch (error) {
     throw stepError(step, error, leftBehind);

@@ -25,6 +25,8 @@ export interface ProbeOptions {
   apiServerPort: number;
   kindSettingPath?: string;
   kindDownloadPath?: string;
+  /** kindling.cluster.preloadImages: the doctor checks that the engine holds each. */
+  preloadImages?: readonly string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -38,6 +40,10 @@ export async function gatherProbes(opts: ProbeOptions): Promise<DoctorProbes> {
   let cluster: ExistingState = 'unknown';
   let registry: ExistingState = 'unknown';
   let nodeContainers: string[] = [];
+  let preload: DoctorProbes['preload'];
+  if (engineProbe.reachable && opts.preloadImages?.length) {
+    preload = await Promise.all(opts.preloadImages.map(async (image) => ({ image, present: await engine.imageExists(image) })));
+  }
   if (engineProbe.reachable) {
     try {
       const state = await engine.clusterState(opts.clusterName);
@@ -70,6 +76,7 @@ export async function gatherProbes(opts: ProbeOptions): Promise<DoctorProbes> {
     ports,
     hostMemory: { totalBytes: os.totalmem(), freeBytes: os.freemem() },
     existing: { cluster, registry, nodeContainers },
+    preload,
     platform,
     kindDownloadVerifiable: platform ? KIND_DOWNLOADS[platform].sha256 !== undefined : false,
   };

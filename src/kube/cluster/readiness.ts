@@ -4,7 +4,16 @@
  */
 import { AppsV1Api, CoreV1Api, type KubeConfig, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
 import type { DeploymentCheck } from '../../core/cluster/addonPlan';
-import { explainNotReady, isDeploymentAvailable, type NotReadyExplanation, type PodSummary } from '../../core/cluster/readiness';
+import {
+  explainNotReady,
+  findImagePullFailure,
+  isDeploymentAvailable,
+  isPermanentPullFailure,
+  runningAgainSince,
+  type ImagePullFailure,
+  type NotReadyExplanation,
+  type PodSummary,
+} from '../../core/cluster/readiness';
 import { apiErrorCode, apiErrorMessage, sleep, type WaitOptions } from './apply';
 
 export const ADDON_LABELS: Record<DeploymentCheck['addon'], string> = {
@@ -23,17 +32,39 @@ export class NotReadyError extends Error {
   }
 }
 
+/** Thrown while waiting when an add-on pod cannot get its image: no point waiting out the timeout. */
+export class ImagePullFailedError extends Error {
+  constructor(
+    readonly check: DeploymentCheck,
+    readonly failure: ImagePullFailure,
+  ) {
+    super(`${ADDON_LABELS[check.addon]} (${check.namespace}/${check.name}): pod ${failure.pod} cannot pull its image ${failure.image ?? ''} (${failure.reason}${failure.message ? `: ${failure.message}` : ''})`);
+    this.name = 'ImagePullFailedError';
+  }
+}
+
 export function summarizePod(pod: V1Pod): PodSummary {
   const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+  const statuses = pod.status?.containerStatuses ?? [];
+  const started = statuses.map((s) => s.state?.running?.startedAt);
+  const allRunning = statuses.length > 0 && started.every((t) => t !== undefined);
   return {
     name: pod.metadata?.name ?? '?',
     phase: pod.status?.phase,
     unschedulable: scheduled?.status === 'False' && scheduled.reason === 'Unschedulable' ? scheduled.message ?? 'Unschedulable' : undefined,
-    waiting: [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]
-      .map((s) => s.state?.waiting)
-      .filter((w): w is { reason: string; message?: string } => Boolean(w?.reason))
-      .map((w) => ({ reason: w.reason, message: w.message })),
+    waiting: [...(pod.status?.initContainerStatuses ?? []), ...statuses]
+      .filter((s) => Boolean(s.state?.waiting?.reason))
+      .map((s) => ({ reason: s.state?.waiting?.reason ?? '', message: s.state?.waiting?.message, image: s.image })),
+    ready: pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    runningSince: allRunning ? new Date(Math.min(...started.map((t) => new Date(t as Date | string).getTime()))).toISOString() : undefined,
   };
+}
+
+async function podsOf(core: CoreV1Api, deployment: V1Deployment | undefined, namespace: string): Promise<PodSummary[]> {
+  const selector = deployment?.spec?.selector?.matchLabels;
+  if (!selector) return [];
+  const pods = await core.listNamespacedPod({ namespace, labelSelector: Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',') });
+  return pods.items.map(summarizePod);
 }
 
 async function readDeployment(apps: AppsV1Api, check: DeploymentCheck): Promise<V1Deployment | undefined> {
@@ -49,24 +80,53 @@ export async function explainDeployment(kc: KubeConfig, check: DeploymentCheck):
   const apps = kc.makeApiClient(AppsV1Api);
   const core = kc.makeApiClient(CoreV1Api);
   const deployment = await readDeployment(apps, check);
-  const selector = deployment?.spec?.selector?.matchLabels;
-  const pods = selector
-    ? (await core.listNamespacedPod({ namespace: check.namespace, labelSelector: Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',') })).items
-    : [];
-  return explainNotReady(`${ADDON_LABELS[check.addon]} (${check.namespace}/${check.name})`, deployment, pods.map(summarizePod));
+  return explainNotReady(`${ADDON_LABELS[check.addon]} (${check.namespace}/${check.name})`, deployment, await podsOf(core, deployment, check.namespace));
+}
+
+export interface DeploymentWaitOptions extends WaitOptions {
+  onProgress?: (ready: DeploymentCheck[], waiting: DeploymentCheck[]) => void;
+  /**
+   * How long a pod may keep failing to pull its image before the wait gives up with an
+   * ImagePullFailedError (kubelet retries with back-off, so one failed attempt may be a blip).
+   * Undefined: only the overall timeout ends the wait.
+   */
+  imagePullGraceMs?: number;
+  /** After a warm restart: count a Deployment only once a pod of it runs again since this time. */
+  runningSince?: Date;
 }
 
 export async function waitForDeployments(
   kc: KubeConfig,
   checks: readonly DeploymentCheck[],
-  opts: WaitOptions & { onProgress?: (ready: DeploymentCheck[], waiting: DeploymentCheck[]) => void },
+  opts: DeploymentWaitOptions,
 ): Promise<void> {
   const apps = kc.makeApiClient(AppsV1Api);
+  const core = kc.makeApiClient(CoreV1Api);
   const deadline = Date.now() + opts.timeoutMs;
+  const firstPullFailure = new Map<DeploymentCheck, number>();
   let waiting = [...checks];
   while (true) {
     opts.signal?.throwIfAborted();
-    const states = await Promise.all(waiting.map(async (c) => ({ c, ok: isDeploymentAvailable(await readDeployment(apps, c)) })));
+    const states = await Promise.all(
+      waiting.map(async (c) => {
+        const deployment = await readDeployment(apps, c);
+        const available = isDeploymentAvailable(deployment);
+        if (available && !opts.runningSince) return { c, ok: true };
+        // Pods are read only when they matter: a warm restart, or a pull failure to catch early.
+        if (!opts.runningSince && opts.imagePullGraceMs === undefined) return { c, ok: false };
+        const pods = await podsOf(core, deployment, c.namespace);
+        if (available && opts.runningSince && runningAgainSince(pods, opts.runningSince)) return { c, ok: true };
+        const pull = opts.imagePullGraceMs === undefined ? undefined : findImagePullFailure(pods);
+        if (!pull) {
+          firstPullFailure.delete(c);
+        } else {
+          const since = firstPullFailure.get(c) ?? Date.now();
+          firstPullFailure.set(c, since);
+          if (isPermanentPullFailure(pull.reason) || Date.now() - since >= (opts.imagePullGraceMs ?? 0)) throw new ImagePullFailedError(c, pull);
+        }
+        return { c, ok: false };
+      }),
+    );
     waiting = states.filter((s) => !s.ok).map((s) => s.c);
     opts.onProgress?.(checks.filter((c) => !waiting.includes(c)), waiting);
     if (!waiting.length) return;

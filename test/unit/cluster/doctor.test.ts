@@ -130,7 +130,12 @@ test('kind failures are classified from their real messages', () => {
   const dockerDown = 'ERROR: failed to create cluster: failed to get docker info: command "docker info --format \'{{json .}}\'" failed with error: exit status 1';
   assert.match(classifyFailure('kind', dockerDown).cause, /Docker is not running/);
   assert.match(classifyFailure('registry', 'docker: Error response from daemon: driver failed programming external connectivity: Bind for 127.0.0.1:5001 failed: port is already allocated.').cause, /port .* already taken/);
-  assert.match(classifyFailure('kind', 'ERROR: failed to create cluster: failed to pull image "kindest/node:v1.34.11@sha256:…": command "docker pull …" failed').cause, /could not be pulled/);
+  const nodePull = classifyFailure('kind', 'ERROR: failed to create cluster: failed to pull image "kindest/node:v1.34.11@sha256:…": command "docker pull …" failed');
+  assert.equal(nodePull.cause, 'Docker could not pull the kind node image kindest/node:v1.34.11@sha256:….');
+  assert.match(nodePull.fix, /kindling\.cluster\.nodeImage/);
+  const registryPull = classifyFailure('registry', "Unable to find image 'registry:2' locally\ndocker: Error response from daemon: Get \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io: no such host.");
+  assert.equal(registryPull.cause, 'Docker could not pull the image registry:2.');
+  assert.match(registryPull.fix, /docker load/);
   assert.match(classifyFailure('ready', 'Back-off pulling image "quay.io/argoproj/workflow-controller:v3.6.15": ImagePullBackOff').cause, /could not be pulled/);
   const other = classifyFailure('kind', '\nsomething odd\nmore');
   assert.equal(other.cause, 'something odd');
@@ -145,4 +150,23 @@ test('kind download table: every platform on the pinned release, hashes either r
     assert.match(d.url, /\/v0\.33\.0\/kind-[a-z]+-(amd64|arm64)$/);
     assert.ok(d.sha256 === undefined || SHA256_HEX.test(d.sha256), d.platform);
   }
+});
+
+test('preload images: the doctor names each image Docker does not hold, and the setting', () => {
+  const none = diagnose(healthy());
+  assert.equal(none.find((f) => f.id === 'preload'), undefined, 'no finding without the setting');
+  const allThere = diagnose({ ...healthy(), preload: [{ image: 'quay.io/argoproj/argoexec:v3.6.15', present: true }] });
+  assert.equal(find(allThere, 'preload').severity, 'ok');
+  const missing = diagnose({
+    ...healthy(),
+    preload: [
+      { image: 'quay.io/argoproj/argoexec:v3.6.15', present: true },
+      { image: 'ghcr.io/kubeflow/spark-operator/controller:2.4.0', present: false },
+    ],
+  });
+  const finding = find(missing, 'preload');
+  assert.equal(finding.severity, 'error');
+  assert.equal(finding.title, 'Image to preload not found in Docker: ghcr.io/kubeflow/spark-operator/controller:2.4.0');
+  assert.match(finding.fix, /docker pull, or docker load -i <file>\), or remove it from kindling\.cluster\.preloadImages/);
+  assert.deepEqual(blockingFindings(missing).map((f) => f.id), ['preload']);
 });
