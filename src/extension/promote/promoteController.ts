@@ -12,7 +12,7 @@ import { isComponentFile } from '../../core/component';
 import { describeDocument, diffText, orderTargets, summarizeReview } from '../../core/promote';
 import { defaultKubeconfigPath, loadKubeConfig } from '../../kube/client';
 import { gitInfo } from '../../kube/git';
-import { PromoteError, runPromote, type PromoteReview } from '../../kube/promote';
+import { PromoteError, runPromote, type ApplyFailure, type ImageTarget, type PromoteReview } from '../../kube/promote';
 import { connect, RunError } from '../../kube/runs';
 import { getSetting } from '../config';
 import type { KindlingContext } from '../context';
@@ -43,6 +43,7 @@ export class PromoteController implements vscode.Disposable {
     if (!document) return;
     const kubeconfigPath = getSetting('kubeconfig') || undefined;
     const nearest = await readNearestConfig(document.uri);
+    let imageTarget: ImageTarget | undefined;
     if (nearest.broken) {
       // Its remotes and pinned digests decide the target list and the review: never promote past a broken one.
       const { file, error } = nearest.broken;
@@ -60,6 +61,12 @@ export class PromoteController implements vscode.Disposable {
     }
     const target = await this.pickTarget(kubeconfigPath, config);
     if (!target) return;
+    try {
+      imageTarget = await imageTargetFor(config, target.context, nearest.file);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Kindling: cannot promote: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
     await this.ctx.extension.workspaceState.update(REMEMBERED_KEY, target);
 
     const folder = vscode.workspace.getWorkspaceFolder(document.uri);
@@ -82,12 +89,22 @@ export class PromoteController implements vscode.Disposable {
               git: await gitInfo(document.uri.fsPath),
               knownImages: config ? [config.images.default, ...Object.values(config.images.environments ?? {})] : [],
               promotedFrom: localContext(),
+              imageTarget,
             },
-            { progress: (message) => progress.report({ message }), confirm: (review) => this.confirm(review, promoteId) },
+            {
+              progress: (message) => progress.report({ message }),
+              confirm: (review) => this.confirm(review, promoteId),
+              offerRestore: (failure) => this.offerRestore(failure),
+            },
           ),
       );
       if (outcome.status === 'cancelled') {
         this.output.appendLine('Cancelled: nothing was applied.');
+        return;
+      }
+      if (outcome.status === 'unchanged') {
+        this.output.appendLine(`Already promoted: every object on "${target.context}" is what this promote would make of it. Nothing was written.`);
+        void vscode.window.showInformationMessage(`Kindling: ${path.basename(document.uri.fsPath)} is already promoted to "${target.context}", namespace "${target.namespace}": nothing to write.`);
         return;
       }
       this.output.appendLine(`Applied: ${outcome.applied.join(', ')}.`);
@@ -100,6 +117,20 @@ export class PromoteController implements vscode.Disposable {
       const pick = await vscode.window.showErrorMessage(`Kindling: promote stopped. ${problems[0] ?? ''}`, 'Show Details');
       if (pick) this.output.show();
     }
+  }
+
+  /** An apply failed half-way: say exactly what is on the target now, and offer to put it back. */
+  private async offerRestore(failure: ApplyFailure): Promise<boolean> {
+    const applied = failure.applied.map((a) => `${a.what} (${a.created ? 'created: restore deletes it' : 'updated: restore puts back its previous state'})`);
+    const detail = [`Failed: ${failure.error}`, `Applied before the failure:`, ...applied.map((a) => `  ${a}`), ...(failure.notApplied.length ? [`Not applied: ${failure.notApplied.join(', ')}`] : [])].join('\n');
+    this.output.appendLine(detail);
+    const answer = await vscode.window.showWarningMessage(
+      `Promote failed at ${failure.failed} after ${failure.applied.length} object(s) were applied. Restore them to their state before this promote?`,
+      { modal: true, detail },
+      'Restore',
+      'Leave as Is',
+    );
+    return answer === 'Restore';
   }
 
   /** Opens the diffs, writes the summary, and asks. Resolves true only on the explicit button. */
@@ -194,7 +225,7 @@ function localContext(): string {
 }
 
 /** The nearest kindling.yaml up from the file (its remotes and pinned image digests): none is fine; a broken one is reported. */
-async function readNearestConfig(file: vscode.Uri): Promise<{ config?: KindlingConfig; broken?: { file: string; error: ConfigError } }> {
+async function readNearestConfig(file: vscode.Uri): Promise<{ config?: KindlingConfig; file?: string; broken?: { file: string; error: ConfigError } }> {
   const configPath = await findProjectConfig(file.fsPath, vscode.workspace.getWorkspaceFolder(file)?.uri.fsPath);
   if (!configPath) return {};
   let text: string;
@@ -204,7 +235,20 @@ async function readNearestConfig(file: vscode.Uri): Promise<{ config?: KindlingC
     return {};
   }
   const { config, errors } = loadConfig(text);
-  if (config) return { config };
+  if (config) return { config, file: configPath };
   const error = errors[0] ?? { message: 'not a valid kindling.yaml', path: '', line: 0, column: 0, endLine: 0, endColumn: 0 };
   return { broken: { file: configPath, error } };
+}
+
+/** The chosen context's remotes entry with a registry: where local images are copied (its CA read relative to kindling.yaml). */
+async function imageTargetFor(config: KindlingConfig | undefined, context: string, configFile: string | undefined): Promise<ImageTarget | undefined> {
+  const remote = Object.values(config?.remotes ?? {}).find((r) => r.context === context && r.registry);
+  if (!remote?.registry) return undefined;
+  if (!remote.registryCA) return { registry: remote.registry };
+  const caPath = path.resolve(configFile ? path.dirname(configFile) : '.', remote.registryCA);
+  try {
+    return { registry: remote.registry, ca: await readFile(caPath, 'utf8') };
+  } catch (err) {
+    throw new Error(`kindling.yaml remotes registryCA ${caPath} cannot be read (${err instanceof Error ? err.message : String(err)}).`);
+  }
 }

@@ -1,2 +1,4 @@
 export * from './preflight';
 export * from './promote';
+export * from './images';
+export * from './restore';

@@ -9,6 +9,9 @@ import { apiVersionOf, collectImages, localRegistryHost, pinImages, resourceOf, 
 import type { GitInfo } from '../git';
 import { statusCodeOf } from '../runs/errors';
 import { serviceAccountExists } from '../runs/identity';
+import { parseImageReference } from '../../core/registry';
+import { manifestExists, splitRegistry } from '../registry';
+import type { ImageTarget } from './images';
 
 export interface PreflightReport {
   errors: string[];
@@ -105,7 +108,7 @@ export function imageWarnings(pins: readonly ImagePin[]): string[] {
   const local = pins.flatMap((pin) => {
     const host = localRegistryHost(pin.image);
     return host
-      ? [`Image ${pin.image} is in a registry on this machine (${host}): the target cluster will look for it on itself and most likely fail to pull it. Push it to a registry the target reaches and name that image in the file, or for a component in kindling.yaml images.environments (the remotes entry's name).`]
+      ? [`Image ${pin.image} is in a registry on this machine (${host}): the target cluster will look for it on itself and most likely fail to pull it. Give the remotes entry of kindling.yaml a registry (remotes.<name>.registry) and Kindling copies the image there by digest; or push it to a registry the target reaches and name that image in the file, or for a component in kindling.yaml images.environments (the remotes entry's name).`]
       : [];
   });
   const unpinned = pins
@@ -152,21 +155,53 @@ export function gitWarnings(git: GitInfo | undefined): string[] {
 }
 
 /**
+ * Images on the target environment's registry must be there: HEAD of the manifest (by digest when
+ * pinned). Checked, not warned about: the copy just put them there, and a missing one means every run
+ * on the target fails to pull.
+ */
+export async function checkImagesPresent(images: readonly ImagePin[], target: ImageTarget): Promise<string[]> {
+  const { host } = splitRegistry(target.registry);
+  const errors: string[] = [];
+  for (const pin of images) {
+    let registry: string;
+    try {
+      registry = parseImageReference(pin.image).registry;
+    } catch {
+      continue; // not a reference we can address; the server's dry-run has the last word
+    }
+    if (registry !== host) continue;
+    try {
+      if (!(await manifestExists(pin.image, { ...(target.registryOptions?.[host] ?? {}), ...(target.ca ? { ca: target.ca } : {}), dockerConfigFile: target.dockerConfigFile }))) {
+        errors.push(`Image ${pin.image} is not in registry ${host}: the target cluster could not pull it. Push it there (or name a local image, which Kindling copies).`);
+      }
+    } catch (err) {
+      errors.push(`Could not check image ${pin.image} in registry ${host}: ${messageOf(err)}`);
+    }
+  }
+  return errors;
+}
+
+/**
  * Unreachable stops at once (the other checks would only repeat it); kinds and access are checked
  * together so the user sees every missing right in one go.
  */
-export async function preflight(kc: KubeConfig, documents: readonly PlannedDocument[], opts: { knownImages?: readonly string[]; git?: GitInfo }): Promise<PreflightReport> {
+export async function preflight(
+  kc: KubeConfig,
+  documents: readonly PlannedDocument[],
+  opts: { knownImages?: readonly string[]; git?: GitInfo; imageTarget?: ImageTarget },
+): Promise<PreflightReport> {
   const images = pinImages(
     documents.flatMap((d) => collectImages(d.object)).filter((image, i, all) => all.indexOf(image) === i),
     opts.knownImages ?? [],
   );
   const warnings = [...imageWarnings(images), ...gitWarnings(opts.git)];
+  const imageErrors = opts.imageTarget ? await checkImagesPresent(images, opts.imageTarget) : [];
   const unreachable = await checkReachable(kc);
-  if (unreachable) return { errors: [unreachable], warnings, images };
+  if (unreachable) return { errors: [unreachable, ...imageErrors], warnings, images };
   const kindErrors = await checkKinds(kc, documents);
   // Access to a kind that does not exist says nothing useful; only check the rest.
   const missing = new Set(kindErrors.length ? documents.filter((d) => kindErrors.some((e) => e.startsWith(`${apiVersionOf(d.type)} ${d.type.kind} `))).map((d) => d.index) : []);
   const accessErrors = await checkAccess(kc, documents.filter((d) => !missing.has(d.index)));
   warnings.push(...(await missingServiceAccounts(kc, documents)));
-  return { errors: [...kindErrors, ...accessErrors], warnings, images };
+  return { errors: [...kindErrors, ...accessErrors, ...imageErrors], warnings, images };
 }

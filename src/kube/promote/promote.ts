@@ -4,14 +4,20 @@
  * command only supplies the confirmation (diff editor + modal) through `confirm`.
  *
  * Nothing is half-applied by surprise: every document must pass the dry-run before the first real
- * apply; if an apply still fails (RBAC or admission changed in between), the error lists what was
- * applied and what was not.
+ * apply; if an apply still fails (a conflict, RBAC or admission changed in between), the error lists
+ * what was applied and what was not, and `offerRestore` may put each applied object back as it was
+ * (restore.ts). A promote whose objects are already on the target as they would be is a no-op: it
+ * returns `unchanged` without asking or writing.
+ *
+ * With an image target (kindling.yaml remotes.<name>.registry), images of the local registry are
+ * copied there by digest first and the objects rewritten to name them there (images.ts).
  */
 import { createHash } from 'node:crypto';
 import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import {
   describeDocument,
   diffObjects,
+  isUnchanged,
   planComponentPromote,
   planPromote,
   replacedSourceWarning,
@@ -25,12 +31,15 @@ import { isComponentFile } from '../../core/component';
 import type { KindlingConfig } from '../../core/config';
 import type { GitInfo } from '../git';
 import { classifyKubeError, statusCodeOf } from '../runs/errors';
+import { RegistryError } from '../registry';
+import { copyLocalImages, type CopiedImage, type ImageTarget } from './images';
 import { preflight, targetName } from './preflight';
+import { restoreApplied, type AppliedRecord, type RestoreResult } from './restore';
 
 /** Server-side apply field manager: the same on dry-run and apply, so a second promote owns its fields. */
 export const FIELD_MANAGER = 'kindling';
 
-export type PromoteStage = 'plan' | 'preflight' | 'dry-run' | 'apply';
+export type PromoteStage = 'plan' | 'images' | 'preflight' | 'dry-run' | 'apply';
 
 export class PromoteError extends Error {
   constructor(
@@ -39,6 +48,8 @@ export class PromoteError extends Error {
     /** Documents applied before the failure (only ever non-empty at the apply stage). */
     readonly applied: readonly string[] = [],
     readonly warnings: readonly string[] = [],
+    /** What the restore after a failed apply did, object by object (empty when none was asked for). */
+    readonly restored: readonly RestoreResult[] = [],
   ) {
     super(`Promote stopped at ${stage}: ${problems.join(' ')}`);
     this.name = 'PromoteError';
@@ -61,6 +72,8 @@ export interface PromoteInput {
   knownImages?: readonly string[];
   /** The context the user develops against (recorded as promoted-from). */
   promotedFrom?: string;
+  /** The target environment's registry: local images are copied there and the objects pinned to it. */
+  imageTarget?: ImageTarget;
   now?: () => Date;
 }
 
@@ -80,15 +93,35 @@ export interface PromoteReview {
   documents: DocumentReview[];
   warnings: string[];
   notes: string[];
+  /** Images copied to the target registry before the review (the objects name the copies). */
+  images: CopiedImage[];
+}
+
+export interface ApplyFailure {
+  /** The error of the object that failed, as the user should read it. */
+  error: string;
+  failed: string;
+  /** Objects already applied, in order, each `new` (created) or `updated`. */
+  applied: { what: string; created: boolean }[];
+  notApplied: string[];
 }
 
 export interface PromoteCallbacks {
   progress?(message: string): void;
   /** Everything the user must see before saying yes. Resolve true to apply. */
   confirm(review: PromoteReview): Promise<boolean>;
+  /**
+   * An apply failed after others succeeded: resolve true to put those back as they were before this
+   * promote (deleted where they were new). Not called when nothing was applied yet.
+   */
+  offerRestore?(failure: ApplyFailure): Promise<boolean>;
 }
 
-export type PromoteOutcome = { status: 'applied'; review: PromoteReview; applied: string[] } | { status: 'cancelled'; review: PromoteReview };
+export type PromoteOutcome =
+  | { status: 'applied'; review: PromoteReview; applied: string[] }
+  | { status: 'cancelled'; review: PromoteReview }
+  /** Every object is already on the target as this promote would make it: nothing asked, nothing written. */
+  | { status: 'unchanged'; review: PromoteReview };
 
 export function sourceSha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
@@ -127,8 +160,19 @@ export async function runPromote(input: PromoteInput, callbacks: PromoteCallback
   const plan = planFor(input);
   if (plan.errors.length) throw new PromoteError('plan', plan.errors, [], plan.warnings ?? []);
 
+  let documents = plan.documents;
+  let copiedImages: CopiedImage[] = [];
+  if (input.imageTarget) {
+    try {
+      ({ documents, copied: copiedImages } = await copyLocalImages(plan.documents, input.imageTarget, progress));
+    } catch (err) {
+      if (!(err instanceof RegistryError)) throw err;
+      throw new PromoteError('images', [err.message, 'Nothing was applied to the cluster.'], [], plan.warnings ?? []);
+    }
+  }
+
   progress(`Checking ${targetName(kc)}…`);
-  const preflightReport = await preflight(kc, plan.documents, { knownImages: input.knownImages, git: input.git });
+  const preflightReport = await preflight(kc, documents, { knownImages: input.knownImages, git: input.git, imageTarget: input.imageTarget });
   const report = { ...preflightReport, warnings: [...(plan.warnings ?? []), ...preflightReport.warnings] };
   if (report.errors.length) throw new PromoteError('preflight', report.errors, [], report.warnings);
 
@@ -144,7 +188,7 @@ export async function runPromote(input: PromoteInput, callbacks: PromoteCallback
     promotedAt: (input.now?.() ?? new Date()).toISOString(),
   };
   const api = KubernetesObjectApi.makeApiClient(kc);
-  const stamped = plan.documents.map((doc) => ({ doc, object: stampProvenance(doc.object, provenance) }));
+  const stamped = documents.map((doc) => ({ doc, object: stampProvenance(doc.object, provenance) }));
 
   progress(`Dry-run of ${stamped.length} object(s) on the server…`);
   const reviews: DocumentReview[] = [];
@@ -167,29 +211,65 @@ export async function runPromote(input: PromoteInput, callbacks: PromoteCallback
     namespace: input.namespace,
     documents: reviews,
     warnings: [...replaced, ...report.warnings],
-    notes: plan.notes,
+    notes: [...copiedImages.map(describeCopy), ...plan.notes],
+    images: copiedImages,
   };
+  if (reviews.every((r) => isUnchanged(r.live, r.changes))) {
+    progress('Already promoted: nothing to write.');
+    return { status: 'unchanged', review };
+  }
   if (!(await callbacks.confirm(review))) return { status: 'cancelled', review };
 
-  const applied: string[] = [];
+  const records: AppliedRecord[] = [];
   for (const { doc, object } of stamped) {
     progress(`Applying ${describeDocument(doc)}…`);
     try {
-      await apply(api, object, false);
-      applied.push(describeDocument(doc));
+      // Read again right before the write: this, not the review's copy, is what a restore puts back.
+      const before = await readLive(api, doc);
+      const after = await apply(api, object, false);
+      records.push({ doc, before, after });
     } catch (err) {
-      const notApplied = stamped.slice(applied.length + 1).map((s) => describeDocument(s.doc));
-      throw new PromoteError(
-        'apply',
-        [
-          classifyKubeError(err, kc, `apply ${describeDocument(doc)} in "${doc.namespace}"`, doc.type.group ? doc.type : undefined).message,
-          applied.length ? `Applied before the failure: ${applied.join(', ')}.` : 'Nothing was applied.',
-          ...(notApplied.length ? [`Not applied: ${notApplied.join(', ')}.`] : []),
-        ],
-        applied,
-        report.warnings,
-      );
+      throw await applyFailed(err, doc, stamped.map((s) => s.doc), records, { kc, api, callbacks, warnings: report.warnings });
     }
   }
-  return { status: 'applied', review, applied };
+  return { status: 'applied', review, applied: records.map((r) => describeDocument(r.doc)) };
+}
+
+function describeCopy(image: CopiedImage): string {
+  const { blobs, bytesUploaded } = image.result;
+  const moved = blobs.uploaded ? `${blobs.uploaded} blob(s) uploaded, ${(bytesUploaded / 1024 / 1024).toFixed(1)} MB` : 'no blob uploaded';
+  return `Image ${image.from} copied to ${image.to} (${moved}; ${blobs.skipped} already there${blobs.mounted ? `, ${blobs.mounted} mounted` : ''}).`;
+}
+
+/** The error of a failed apply: what was applied and what not; after a yes to offerRestore, what the restore did. */
+async function applyFailed(
+  err: unknown,
+  doc: PlannedDocument,
+  all: readonly PlannedDocument[],
+  records: readonly AppliedRecord[],
+  ctx: { kc: KubeConfig; api: KubernetesObjectApi; callbacks: PromoteCallbacks; warnings: string[] },
+): Promise<PromoteError> {
+  const applied = records.map((r) => describeDocument(r.doc));
+  const notApplied = all.slice(records.length + 1).map(describeDocument);
+  const error = classifyKubeError(err, ctx.kc, `apply ${describeDocument(doc)} in "${doc.namespace}"`, doc.type.group ? doc.type : undefined).message;
+  const problems = [
+    error,
+    applied.length ? `Applied before the failure: ${records.map((r) => `${describeDocument(r.doc)} (${r.before ? 'updated' : 'created'})`).join(', ')}.` : 'Nothing was applied.',
+    ...(notApplied.length ? [`Not applied: ${notApplied.join(', ')}.`] : []),
+  ];
+  let restored: RestoreResult[] = [];
+  if (records.length && ctx.callbacks.offerRestore) {
+    const yes = await ctx.callbacks.offerRestore({
+      error,
+      failed: describeDocument(doc),
+      applied: records.map((r) => ({ what: describeDocument(r.doc), created: !r.before })),
+      notApplied,
+    });
+    if (yes) {
+      ctx.callbacks.progress?.(`Restoring ${records.length} object(s)…`);
+      restored = await restoreApplied(ctx.api, records, (object) => apply(ctx.api, object as KubeObject, false));
+      problems.push(...restored.map((r) => r.message));
+    }
+  }
+  return new PromoteError('apply', problems, applied, ctx.warnings, restored);
 }
