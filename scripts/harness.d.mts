@@ -21,6 +21,8 @@ export interface Harness extends HarnessPaths {
   nodeVersion: string;
   installedAt: string;
   installSeconds: number;
+  /** The npm that built the native modules (missing in installs made before it was recorded). */
+  npmVersion?: string;
 }
 
 export function harnessVersions(): { codeServer: string; node: string };

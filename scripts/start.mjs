@@ -26,6 +26,7 @@ import {
   vsixPath,
   writeUserSettings,
 } from './harness.mjs';
+import { ensureDependencies } from './lib/ensureDependencies.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => {
@@ -36,6 +37,7 @@ const host = option('--host') ?? '127.0.0.1';
 const requestedPort = option('--port') ? Number(option('--port')) : undefined;
 const workspace = join(repoRoot, 'examples');
 const t0 = Date.now();
+ensureDependencies(repoRoot, '[start]');
 
 const say = (message) => console.log(`[start] ${message}`);
 const elapsed = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;

@@ -4,8 +4,12 @@
 // receives KINDLING_TAP_FILE and must write node's TAP report there.
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDependencies } from './lib/ensureDependencies.mjs';
 import { findTests, readTapCounts, runNodeTests } from './lib/nodeTest.mjs';
+
+ensureDependencies(join(dirname(fileURLToPath(import.meta.url)), '..'), '[test]');
 
 const tiers = process.argv.slice(2).length ? process.argv.slice(2) : ['unit', 'corpus', 'argo-validate', 'integration', 'e2e'];
 const summary = [];
