@@ -7,3 +7,4 @@ export * from './status';
 export * from './notebookOutput';
 export * from './args';
 export * from './logLines';
+export * from './podProblems';
