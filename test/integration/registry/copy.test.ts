@@ -120,3 +120,22 @@ test('auth and TLS failures say which registry and what to do', { skip }, async 
 
   await assert.rejects(copyImage({ source: `${local.host}/ml/absent:v1`, targetRegistry: target.host, registryOptions: ca, dockerConfigFile }), /is not in registry 127\.0\.0\.1:\d+ \(HTTP 404\): push it there first/);
 });
+
+test('bearer token auth: the token service is asked for pull,push on the target repository and the real registry accepts its token', { skip }, async () => {
+  const bearer = await startRegistry({ user: USER, bearer: true });
+  try {
+    const built = image([layer('t.bin', 5_000, 'token')]);
+    await pushPlain(local, 'ml/token', built, 'v1');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kindling-docker-config-'));
+    const config = writeDockerConfig(dir, { [bearer.host]: { auth: Buffer.from(`${USER.name}:${USER.password}`).toString('base64') } });
+    const result = await copyImage({ source: `${local.host}/ml/token:v1`, targetRegistry: bearer.host, dockerConfigFile: config });
+    assert.equal(result.digest, built.manifest.digest);
+    assert.ok(bearer.tokenRequests?.some((q) => new URLSearchParams(q).getAll('scope').includes('repository:ml/token:pull,push')), bearer.tokenRequests?.join('\n'));
+    assert.ok(bearer.requests().some((r) => r.method === 'PUT' && r.path === `/v2/ml/token/manifests/${built.manifest.digest}` && r.status === 201), 'manifest accepted with the token');
+
+    const wrong = writeDockerConfig(dir, { [bearer.host]: { auth: Buffer.from(`${USER.name}:nope`).toString('base64') } });
+    await assert.rejects(copyImage({ source: `${local.host}/ml/token:v1`, targetRegistry: `${bearer.host}/other`, dockerConfigFile: wrong }), /Registry 127\.0\.0\.1:\d+ refused the credentials for user "promoter" .*\(HTTP 401\): run "docker login/);
+  } finally {
+    await bearer.stop();
+  }
+});

@@ -6,7 +6,7 @@
  * a copy made (blob uploads) without trusting the client's own counters.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, createSign, X509Certificate } from 'node:crypto';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -22,6 +22,8 @@ export interface TestRegistry {
   /** CA that signed its certificate (TLS registries). */
   caPem?: string;
   user?: { name: string; password: string };
+  /** Query strings the token service (bearer registries) was asked with. */
+  tokenRequests?: string[];
   /** Access-log lines ("METHOD /path" → status) written since the start. */
   requests(): { method: string; path: string; status: number }[];
   stop(): Promise<void>;
@@ -74,7 +76,47 @@ async function waitReady(url: string, ca: string | undefined, child: ChildProces
   throw new Error(`docker-registry at ${url} did not answer in 20 s:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
 }
 
-export async function startRegistry(opts: { tls?: boolean; user?: { name: string; password: string } } = {}): Promise<TestRegistry> {
+/**
+ * A token service for the registry's bearer auth (the distribution "token" auth spec): checks the
+ * user's basic credentials, grants the scopes asked for, and signs a JWT (RS256, the signing
+ * certificate in the x5c header) that the real registry verifies against its rootcertbundle. The
+ * registry, not this service, decides whether a request is allowed.
+ */
+async function startTokenService(dir: string, user: { name: string; password: string }, service: string, issuer: string): Promise<{ realm: string; bundle: string; requests: string[]; close(): Promise<void> }> {
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'signer.key', '-subj', '/CN=kindling-test-token-signer', '-days', '2', '-sha256', '-out', 'signer.crt'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const key = readFileSync(path.join(dir, 'signer.key'), 'utf8');
+  const certDer = new X509Certificate(readFileSync(path.join(dir, 'signer.crt'))).raw.toString('base64');
+  const b64url = (v: string | Buffer) => Buffer.from(v).toString('base64url');
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://token');
+    requests.push(url.search);
+    const expected = `Basic ${Buffer.from(`${user.name}:${user.password}`).toString('base64')}`;
+    if (req.headers.authorization !== expected) {
+      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ details: 'bad credentials' }));
+      return;
+    }
+    const access = url.searchParams.getAll('scope').map((scope) => {
+      const [type, name, actions] = scope.split(':');
+      return { type, name, actions: (actions ?? '').split(',') };
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const header = b64url(JSON.stringify({ typ: 'JWT', alg: 'RS256', x5c: [certDer] }));
+    const claims = b64url(JSON.stringify({ iss: issuer, sub: user.name, aud: url.searchParams.get('service'), exp: now + 300, nbf: now - 10, iat: now, jti: `${now}-${Math.random()}`, access }));
+    const signature = createSign('RSA-SHA256').update(`${header}.${claims}`).sign(key).toString('base64url');
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: `${header}.${claims}.${signature}`, expires_in: 300 }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    realm: `http://127.0.0.1:${port}/token`,
+    bundle: path.join(dir, 'signer.crt'),
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+export async function startRegistry(opts: { tls?: boolean; user?: { name: string; password: string }; bearer?: boolean } = {}): Promise<TestRegistry> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kindling-registry-'));
   const port = await freePort();
   const tls = opts.tls ? makeTls(dir) : undefined;
@@ -91,7 +133,10 @@ export async function startRegistry(opts: { tls?: boolean; user?: { name: string
     `  addr: 127.0.0.1:${port}`,
   ];
   if (tls) lines.push('  tls:', `    certificate: ${tls.cert}`, `    key: ${tls.key}`);
-  if (opts.user) {
+  const token = opts.user && opts.bearer ? await startTokenService(dir, opts.user, 'kindling-test-registry', 'kindling-test-issuer') : undefined;
+  if (token) {
+    lines.push('auth:', '  token:', `    realm: ${token.realm}`, '    service: kindling-test-registry', '    issuer: kindling-test-issuer', `    rootcertbundle: ${token.bundle}`);
+  } else if (opts.user) {
     const htpasswd = execFileSync('htpasswd', ['-Bbn', opts.user.name, opts.user.password], { encoding: 'utf8' });
     writeFileSync(path.join(dir, 'htpasswd'), htpasswd);
     lines.push('auth:', '  htpasswd:', '    realm: kindling-test', `    path: ${path.join(dir, 'htpasswd')}`);
@@ -107,6 +152,7 @@ export async function startRegistry(opts: { tls?: boolean; user?: { name: string
     url,
     caPem: tls?.caPem,
     user: opts.user,
+    tokenRequests: token?.requests,
     requests() {
       return readFileSync(logFile, 'utf8')
         .split('\n')
@@ -120,6 +166,7 @@ export async function startRegistry(opts: { tls?: boolean; user?: { name: string
         child.kill('SIGTERM');
         await new Promise((r) => child.once('exit', r));
       }
+      await token?.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
