@@ -12,6 +12,7 @@
  *     options.settings    user settings on top of scripts/harness.mjs defaultUserSettings
  *     options.vsix        .vsix to install (default kindling-<version>.vsix), or false for none
  *     options.viewport    browser viewport (default 1440×900)
+ *     options.env         extra environment for code-server and so the extension host (e.g. DOCKER_HOST, PATH)
  *   class VSCode
  *     page, browser, url, runDir, userDataDir, extensionsDir, workspace
  *     runCommand(title, { timeoutMs? })     F1 palette → pick the entry labelled exactly `title`
@@ -69,6 +70,7 @@ export interface LaunchOptions {
   settings?: Record<string, unknown>;
   vsix?: string | false;
   viewport?: { width: number; height: number };
+  env?: Record<string, string>;
 }
 
 /** The parts of an extension's package.json the tests read. */
@@ -192,7 +194,7 @@ export async function launchVSCode(options: LaunchOptions = {}): Promise<VSCode>
 
   if (options.vsix !== false) installExtension(harness, { vsix: options.vsix ?? ensureVsix(), userDataDir, extensionsDir });
 
-  const server = await startOnFreePort(harness, { userDataDir, extensionsDir, workspace, logFile: join(runDir, 'code-server.log') });
+  const server = await startOnFreePort(harness, { userDataDir, extensionsDir, workspace, logFile: join(runDir, 'code-server.log'), env: options.env });
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({
