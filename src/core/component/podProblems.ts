@@ -50,7 +50,10 @@ const PULL_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'ErrImageNever
 const CONFIG_REASONS = new Set(['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
 
 export function podProblem(pod: PodShape, ctx: ProblemContext = {}): PodProblem | undefined {
-  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  const statuses: { name?: string; image?: string; state?: ContainerStateShape; lastState?: ContainerStateShape }[] = [
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+  ];
   for (const cs of statuses) {
     const waiting = cs.state?.waiting;
     if (!waiting?.reason) continue;
@@ -152,9 +155,12 @@ export function podGoneMessage(pod: string): string {
  * The tail of a failed run's output worth showing in the error: a Python traceback from its first
  * line, else the last lines. `maxLines` keeps a notification readable.
  */
+// eslint-disable-next-line no-control-regex -- the escape character is what is being removed
+const ANSI_COLOUR = /\x1b\[[0-9;]*m/g;
+
 export function failureTail(log: string, maxLines = 12): string {
   // Notebook tracebacks carry terminal colours (IPython's); a notification shows them as garbage.
-  const lines = log.replace(/\r/g, '').replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+  const lines = log.replace(/\r/g, '').replace(ANSI_COLOUR, '').split('\n');
   while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
   let start = -1;
   for (let i = lines.length - 1; i >= 0; i--) {

@@ -143,6 +143,8 @@ export interface StartOptions {
   invokedAt?: number;
   onUpdate?: (snapshot: RunSnapshot) => void;
   onPod?: (pod: PodInfo) => void;
+  /** The local registry (localhost:<port>), for the advice when an image cannot be pulled. */
+  localRegistry?: string;
 }
 
 /**
@@ -153,7 +155,7 @@ export interface StartOptions {
  */
 export async function startComponent(kc: KubeConfig, manifests: ComponentManifests, opts: StartOptions = {}): Promise<StartedRun> {
   const submitting = submitComponent(kc, manifests);
-  const watch = watchRun(kc, manifests.ref, { invokedAt: opts.invokedAt, onUpdate: opts.onUpdate, onPod: opts.onPod });
+  const watch = watchRun(kc, manifests.ref, { invokedAt: opts.invokedAt, onUpdate: opts.onUpdate, onPod: opts.onPod, localRegistry: opts.localRegistry });
   let submitted: SubmittedRun;
   try {
     submitted = await submitting;

@@ -4,7 +4,21 @@
  * are re-established when the server closes them (it does, every few minutes).
  */
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
-import { isTerminal, Labels, sparkStatus, withFailureDetail, workflowStatus, type ResourceRef, type RunStatus, type RunTimings } from '../../core/component';
+import {
+  isTerminal,
+  Labels,
+  lostContactMessage,
+  podGoneMessage,
+  podProblem,
+  sparkStatus,
+  withFailureDetail,
+  workflowStatus,
+  type PodProblem,
+  type PodShape,
+  type ResourceRef,
+  type RunStatus,
+  type RunTimings,
+} from '../../core/component';
 
 export interface PodInfo {
   name: string;
@@ -16,6 +30,8 @@ export interface PodInfo {
   /** Why a pod failed (container termination reason/message), when it did. */
   reason?: string;
   annotations: Record<string, string>;
+  /** What is wrong with the pod, read from its status (image pull, OOMKilled, …), if anything. */
+  problem?: PodProblem;
 }
 
 export interface RunSnapshot {
@@ -33,6 +49,13 @@ export interface WatchRunOptions {
   onPod?: (pod: PodInfo) => void;
   /** The run object itself at every change (e.g. Argo's status.nodes for the DAG panel's colours). */
   onObject?: (obj: unknown) => void;
+  /** The local registry as pushed to from this machine (localhost:<port>), for image-pull advice. */
+  localRegistry?: string;
+  /**
+   * How long the API server may stay unreachable before the run is given up as Unknown (the node
+   * container stopped): without it the watch would retry for ever and the run never end. Default 30 s.
+   */
+  unreachableMs?: number;
 }
 
 export interface RunWatch {
@@ -44,14 +67,10 @@ export interface RunWatch {
   stop(): void;
 }
 
-interface KubeObj {
+interface KubeObj extends PodShape {
   metadata?: { name?: string; annotations?: Record<string, string> };
-  spec?: { nodeName?: string; containers?: { name: string }[] };
-  status?: {
-    phase?: string;
-    conditions?: { type?: string; status?: string }[];
-    containerStatuses?: { name?: string; state?: { terminated?: { reason?: string; message?: string; exitCode?: number } } }[];
-  };
+  spec?: { nodeName?: string; containers?: { name: string; image?: string; resources?: { limits?: Record<string, unknown> } }[] };
+  status?: PodShape['status'] & { conditions?: { type?: string; status?: string }[] };
 }
 
 export function watchRun(kc: KubeConfig, ref: ResourceRef, opts: WatchRunOptions = {}): RunWatch {
@@ -60,6 +79,12 @@ export function watchRun(kc: KubeConfig, ref: ResourceRef, opts: WatchRunOptions
   const pods = new Map<string, PodInfo>();
   let status: RunStatus = { phase: 'Pending' };
   let stopped = false;
+  /** Pods deleted before they finished (cancel, eviction, node gone): said when the run fails. */
+  const gone = new Set<string>();
+  /** Since when every watch call has failed, and with what (reset by any event). */
+  let failingSince: number | undefined;
+  let lastError = '';
+  const unreachableMs = opts.unreachableMs ?? 30_000;
   const controllers: AbortController[] = [];
   let resolveDone: (s: RunSnapshot) => void = () => undefined;
   const done = new Promise<RunSnapshot>((resolve) => (resolveDone = resolve));
@@ -74,6 +99,7 @@ export function watchRun(kc: KubeConfig, ref: ResourceRef, opts: WatchRunOptions
   };
 
   const onRun = (type: string, obj: Parameters<typeof workflowStatus>[0] & Parameters<typeof sparkStatus>[0]): void => {
+    failingSince = undefined;
     if (type === 'DELETED') {
       status = { phase: 'Failed', message: status.phase === 'Succeeded' ? status.message : 'The run was deleted (cancelled).', raw: 'Deleted' };
       if (status.phase === 'Failed' || isTerminal(status.phase)) timings.finishedAt ??= Date.now();
@@ -91,13 +117,19 @@ export function watchRun(kc: KubeConfig, ref: ResourceRef, opts: WatchRunOptions
   };
 
   const withPodReason = (s: RunStatus): RunStatus => {
+    // The pod's own status explains more than the controller (OOMKilled with its limit, a pull failure).
+    const problem = [...pods.values()].find((p) => p.problem)?.problem;
+    if (problem) return { ...s, message: withFailureDetail(s.message, problem.message) };
     const reason = [...pods.values()].find((p) => p.reason)?.reason;
-    return { ...s, message: withFailureDetail(s.message, reason) };
+    if (reason) return { ...s, message: withFailureDetail(s.message, reason) };
+    const vanished = [...gone][0];
+    return vanished ? { ...s, message: withFailureDetail(s.message, podGoneMessage(vanished)) } : s;
   };
 
   const onPod = (type: string, obj: KubeObj): void => {
     const name = obj.metadata?.name;
     if (!name || type === 'BOOKMARK' || type === 'ERROR') return;
+    failingSince = undefined;
     const phase = obj.status?.phase ?? 'Pending';
     const now = Date.now();
     const scheduled = !!obj.spec?.nodeName || !!obj.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'True');
@@ -116,28 +148,56 @@ export function watchRun(kc: KubeConfig, ref: ResourceRef, opts: WatchRunOptions
       terminatedContainers: (obj.status?.containerStatuses ?? []).filter((c) => c.name && c.state?.terminated).map((c) => c.name as string),
       reason: terminated ? [terminated.reason, terminated.message, `exit code ${terminated.exitCode}`].filter(Boolean).join(': ') : undefined,
       annotations: obj.metadata?.annotations ?? {},
+      problem: podProblem(obj, { localRegistry: opts.localRegistry }),
     };
-    if (type === 'DELETED') pods.delete(name);
-    else pods.set(name, info);
+    if (type === 'DELETED') {
+      pods.delete(name);
+      if (phase !== 'Succeeded' && phase !== 'Failed' && !isTerminal(status.phase)) gone.add(name);
+    } else pods.set(name, info);
     opts.onPod?.(info);
+    // A pod that can never start (its image is not there, a Secret is missing) leaves an Argo workflow
+    // Running for ever: the run is over for the user, with the pod's reason.
+    if (info.problem?.fatal && info.problem.kind !== 'oom' && !isTerminal(status.phase)) {
+      status = { phase: 'Failed', raw: info.problem.reason, message: info.problem.message };
+      timings.finishedAt ??= now;
+      emit();
+      finish();
+      return;
+    }
     emit();
+  };
+
+  const giveUp = (): void => {
+    if (stopped || isTerminal(status.phase)) return;
+    status = { phase: 'Unknown', raw: 'Unreachable', message: lostContactMessage(kc.getCurrentCluster()?.server ?? 'the API server', lastError, Date.now() - (failingSince ?? Date.now())) };
+    timings.finishedAt ??= Date.now();
+    emit();
+    finish();
   };
 
   const start = <T>(path: string, query: Record<string, string>, handler: (type: string, obj: T) => void, attempt = 0): void => {
     if (stopped) return;
-    const restart = (): void => {
+    const restart = (err?: unknown): void => {
       if (stopped) return;
+      if (err) {
+        lastError = err instanceof Error ? err.message : String(err);
+        failingSince ??= Date.now();
+        if (Date.now() - failingSince >= unreachableMs) {
+          giveUp();
+          return;
+        }
+      }
       // Back off a little on repeated failures; a closed-by-server watch restarts at once.
-      setTimeout(() => start(path, query, handler, attempt + 1), Math.min(5000, attempt * 250));
+      setTimeout(() => start(path, query, handler, attempt + 1), Math.min(err ? 2000 : 5000, attempt * 250));
     };
     watch
-      .watch(path, query, (type: string, obj: T) => handler(type, obj), () => restart())
+      .watch(path, query, (type: string, obj: T) => handler(type, obj), (err: unknown) => restart(err))
       .then(
         (controller) => {
           if (stopped) controller.abort();
           else controllers.push(controller);
         },
-        () => restart(),
+        (err: unknown) => restart(err ?? new Error('the watch could not be opened')),
       );
   };
 
