@@ -8,3 +8,4 @@ export * from './notebookOutput';
 export * from './args';
 export * from './logLines';
 export * from './podProblems';
+export * from './debug';
