@@ -39,7 +39,7 @@ export const SPARK_EXECUTOR_CONTAINER = 'spark-kubernetes-executor';
 
 export function buildComponent(req: ComponentRequest): ComponentManifests {
   const namespace = req.config.namespace ?? configDefaults.namespace;
-  const image = req.kind === 'pyspark' && req.config.spark?.image ? req.config.spark.image : resolveImage(req.config, req.environment);
+  const image = pinImage(componentImage(req.config, req.kind, req.environment), req.provenance.imageDigest);
   const relativePath = normalizeRelative(req.relativePath);
   const fileName = relativePath.split('/').pop() ?? relativePath;
   const relDir = relativePath.includes('/') ? relativePath.slice(0, relativePath.lastIndexOf('/')) : '';
@@ -144,6 +144,21 @@ export function buildComponent(req: ComponentRequest): ComponentManifests {
     };
   }
   return out;
+}
+
+/** The image a component of this kind runs on, as kindling.yaml names it. */
+export function componentImage(config: KindlingConfig, kind: ComponentRequest['kind'], environment?: string): string {
+  return kind === 'pyspark' && config.spark?.image ? config.spark.image : resolveImage(config, environment);
+}
+
+/**
+ * `repo:tag@sha256:…` when the digest behind the tag is known (resolved from the registry): the node
+ * pulls exactly that image even if it holds an older one under the same tag (a tag that is not
+ * :latest is never pulled again by IfNotPresent), and the run records what it ran on.
+ */
+export function pinImage(image: string, digest: string | undefined): string {
+  if (!digest || image.includes('@')) return image;
+  return `${image}@${digest}`;
 }
 
 /** "features.ipynb" → "features.out.ipynb": next to the original, never overwriting it. */

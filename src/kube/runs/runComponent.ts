@@ -10,6 +10,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { NODE_WORKSPACE_PATH, kindContextName } from '../../core/cluster/kindConfig';
 import {
   buildComponent,
+  componentImage,
   detectComponentKind,
   makeRunName,
   runSuffix,
@@ -20,6 +21,7 @@ import {
 import { configDefaults, formatConfigError, loadConfig, type ConfigError, type KindlingConfig } from '../../core/config';
 import { loadKubeConfig, type KubeTarget } from '../client';
 import { gitInfo } from '../git';
+import { resolveImageDigest } from '../images/digest';
 import { shareConnections } from '../sharedConnections';
 import { RunError } from './errors';
 import { submitComponent, type SubmittedRun } from './submit';
@@ -98,6 +100,13 @@ export interface PrepareInput {
   suffix?: string;
   /** Force the kind (e.g. run a PySpark file as a plain script); default: detected. */
   kind?: ComponentKind;
+  /**
+   * Ask the registry for the digest behind the image's tag when the registry is on this machine (the
+   * Kindling cluster's localhost:<port>), and run on that exact digest (provenance records it). A
+   * registry that does not answer within `digestTimeoutMs` leaves the run on the tag.
+   */
+  resolveLocalDigest?: boolean;
+  digestTimeoutMs?: number;
 }
 
 export async function prepareComponent(input: PrepareInput): Promise<ComponentManifests> {
@@ -110,6 +119,8 @@ export async function prepareComponent(input: PrepareInput): Promise<ComponentMa
   let relativePath = path.relative(input.workspaceRoot, input.filePath).split(path.sep).join('/');
   // Outside the workspace (e.g. a loose file): it can only travel in a ConfigMap, under its own name.
   if (relativePath.startsWith('..') || path.isAbsolute(relativePath)) relativePath = fileName;
+  const image = componentImage(input.config, kind, input.environment);
+  const digest = input.resolveLocalDigest ? await localImageDigest(image, input.digestTimeoutMs ?? 1500) : undefined;
   const git = await gitPromise;
   return buildComponent({
     kind,
@@ -129,8 +140,23 @@ export async function prepareComponent(input: PrepareInput): Promise<ComponentMa
       sourceSha256: createHash('sha256').update(content).digest('hex'),
       user: git.user,
       kindlingVersion: input.kindlingVersion,
+      imageDigest: digest,
     },
   });
+}
+
+/** The digest a loopback registry serves for the image's tag; undefined for other registries, or on no answer. */
+export async function localImageDigest(image: string, timeoutMs: number): Promise<string | undefined> {
+  if (!/^(localhost|127\.0\.0\.1)(:\d+)?\//.test(image) || image.includes('@')) return undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      resolveImageDigest(image).catch(() => undefined),
+      new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface StartedRun {

@@ -1,0 +1,2 @@
+export * from './buildImage';
+export * from './digest';
