@@ -1,0 +1,3 @@
+export * from './portForward';
+export * from './debugRun';
+export * from './dapClient';
