@@ -10,7 +10,8 @@
 // one `docker build`; this file only prepares contexts and runs the steps in order, timing each.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { cacheRoot, ensureBuilt, run } from '../lib/build.mjs';
 
@@ -26,6 +27,8 @@ export function kindVersions(repoRoot) {
     kind: own.kind,
     crictl: own.crictl,
     debian: own.debian,
+    runtimePython: own.runtimePython,
+    runtimeGlibc: own.runtimeGlibc,
     baseImage: `kindling-testenv/debian:${own.debian}`,
     nodeBaseImage: `kindling-testenv/node-base:kind-${own.kind}`,
     nodeImage: `${own.images.node}:${shared.kubernetes}`,
@@ -139,9 +142,9 @@ export function dockerClient({ dockerHost, logStream }) {
   const docker = (args, opts = {}) => run('docker', args, { env, logStream, ...opts });
   const imageInfo = async (tag) => {
     try {
-      const out = await docker(['image', 'inspect', '--format', `{{.Id}} {{index .Config.Labels "${RECIPE_LABEL}"}} {{.Size}}`, tag], { logStream: undefined });
-      const [id, recipe, size] = out.trim().split(' ');
-      return { id, recipe: recipe === '<no value>' ? '' : recipe, size: Number(size) };
+      const out = await docker(['image', 'inspect', '--format', '{{json .Id}} {{json .Size}} {{json .Config.Labels}}', tag], { logStream: undefined, quiet: true });
+      const [id, size, labels] = out.trim().split(' ').map((v) => JSON.parse(v));
+      return { id, size, recipe: labels?.[RECIPE_LABEL] ?? '' };
     } catch {
       return undefined;
     }
@@ -189,7 +192,7 @@ export async function ensureKindImages({ repoRoot, dockerHost, log, logStream, o
   };
 
   /** One image: skip when the tag carries the same recipe hash, else prepare the context and build. */
-  const image = (tag, { dir, dockerfile, buildArgs = {}, inputs = [], recipeFiles, extra, context, prepare }) =>
+  const image = (tag, { dir, dockerfile, buildArgs = {}, inputs = [], recipeFiles, extra, context, prepare, during }) =>
     step(`image ${tag}`, async () => {
       const buildArgsResolved = { ...buildArgs };
       // A child is stale when its base was rebuilt: its base's image id is part of its recipe.
@@ -208,7 +211,9 @@ export async function ensureKindImages({ repoRoot, dockerHost, log, logStream, o
       const args = ['build', '--network', 'host', '--label', `${RECIPE_LABEL}=${recipe}`, '-t', tag];
       for (const [k, v] of Object.entries(buildArgs)) args.push('--build-arg', `${k}=${v}`);
       if (dockerfile) args.push('-f', dockerfile);
-      await docker([...args, ctx]);
+      // `during` wraps the build (e.g. a wheel server); its build args are not part of the recipe.
+      if (during) await during((extraArgs) => docker([...args, ...Object.entries(extraArgs).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]), ctx]));
+      else await docker([...args, ctx]);
       if (!context) rmSync(ctx, { recursive: true, force: true });
     });
 
@@ -284,13 +289,42 @@ export async function ensureKindImages({ repoRoot, dockerHost, log, logStream, o
     });
     await image(versions.addonImages.registry, { dir: join(imagesDir, 'registry'), buildArgs: { BASE } });
 
-    // The example project's runtime image, from its own Dockerfile (as a user would build it).
+    // The example project's runtime image, from its own Dockerfile (as a user would build it). Its
+    // pip installs from wheels fetched on the host and served to the build on 127.0.0.1: the build
+    // reaches PyPI only through this machine's pip, whose CA bundle trusts the network's TLS proxy
+    // (the image's does not), and pyspark's 400 MB come from the host's pip cache. The wheels are
+    // chosen for the image's Python and glibc (Debian's), not the host's.
     const examples = join(repoRoot, 'examples');
+    const requirements = join(examples, 'requirements.txt');
+    const wheels = join(paths.root, 'wheels', createHash('sha256').update(readFileSync(requirements)).update(versions.runtimePython).digest('hex').slice(0, 12));
+    await step(`wheels for examples/requirements.txt (host pip, for Python ${versions.runtimePython})`, async () => {
+      if (existsSync(join(wheels, '.complete'))) return 'cached';
+      rmSync(wheels, { recursive: true, force: true });
+      const pip = (args) => run('python3', ['-m', 'pip', ...args, '--disable-pip-version-check', '-q'], { logStream });
+      // Requirements published only as source (pyspark) become pure-Python wheels here first.
+      await pip(['wheel', '--no-deps', '-r', requirements, '-w', wheels]);
+      const [, glibcMinor] = versions.runtimeGlibc.split('.').map(Number);
+      const platforms = ['manylinux1_x86_64', 'manylinux2010_x86_64', 'manylinux2014_x86_64'];
+      for (let m = 5; m <= glibcMinor; m++) platforms.push(`manylinux_2_${m}_x86_64`);
+      // --no-deps above took the host's Python's choice for the top-level packages: drop them, then
+      // resolve everything again for the image's interpreter, taking only the source-built wheels.
+      for (const f of readdirSync(wheels)) if (!/-none-any\.whl$/.test(f)) rmSync(join(wheels, f));
+      await pip(['download', '--only-binary=:all:', '--python-version', versions.runtimePython, ...platforms.flatMap((p) => ['--platform', p]), '--find-links', wheels, '-r', requirements, '-d', wheels]);
+      writeFileSync(join(wheels, '.complete'), new Date().toISOString() + '\n');
+    });
     await image(versions.runtimeImage, {
       context: examples,
       dockerfile: join(examples, 'Dockerfile'),
       recipeFiles: ['Dockerfile', 'requirements.txt', join('image', 'entrypoint.sh')].map((f) => join(examples, f)),
       buildArgs: { BASE },
+      during: async (build) => {
+        const server = await serveFolder(wheels);
+        try {
+          await build({ PIP_FIND_LINKS: server.url, PIP_NO_INDEX: '1' });
+        } finally {
+          await server.close();
+        }
+      },
     });
   };
   // `only`: 'binaries' or 'base-images' runs one lane (to build one part by hand).
@@ -356,6 +390,26 @@ export async function ensureKindImages({ repoRoot, dockerHost, log, logStream, o
   const total = Date.now() - started;
   if (timings.length) log(`kind room build finished in ${fmt(total)}`);
   return { versions, paths, timings, totalMs: total, kubeadmImages: kubeadm.all };
+}
+
+/** Serves the files of `dir` on 127.0.0.1 with an HTML index (a pip --find-links page). */
+async function serveFolder(dir) {
+  const server = createServer((req, res) => {
+    const name = decodeURIComponent((req.url || '/').split('?')[0]).replace(/^\/+/, '');
+    if (!name) {
+      const links = readdirSync(dir).filter((f) => !f.startsWith('.')).map((f) => `<a href="${encodeURIComponent(f)}">${f}</a>`);
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<!doctype html><html><body>\n${links.join('<br>\n')}\n</body></html>\n`);
+    } else if (name.includes('/') || name.startsWith('.') || !existsSync(join(dir, name))) {
+      res.writeHead(404);
+      res.end();
+    } else {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': statSync(join(dir, name)).size });
+      createReadStream(join(dir, name)).pipe(res);
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
 /** The Debian mirror this machine's apt uses (debootstrap needs one). */
