@@ -3,6 +3,8 @@ import type { ActivateFeature } from '../context';
 import { ConfigDiagnostics } from '../run/configDiagnostics';
 import { PipelineSubmitter } from '../run/pipelineSubmit';
 import { isRunEntry } from '../run/runsTree';
+import { ImageBuilder } from '../run/imageBuild';
+import { DebugController } from '../run/debugController';
 import { RunController } from '../run/runController';
 import { loadConfig } from '../../core/config';
 
@@ -13,7 +15,9 @@ import { loadConfig } from '../../core/config';
 export const activateFeature: ActivateFeature = (ctx) => {
   const live = ctx.disposables.add(new ConfigDiagnostics());
   const controller = ctx.disposables.add(new RunController(ctx, live));
+  const debugger_ = ctx.disposables.add(new DebugController(ctx, controller));
   const submitter = new PipelineSubmitter(ctx, controller.tree, live);
+  const images = ctx.disposables.add(new ImageBuilder(ctx, live));
   const check = (doc: vscode.TextDocument): void => {
     if (!/(^|\/)kindling\.ya?ml$/.test(doc.uri.path)) return;
     const { errors } = loadConfig(doc.getText());
@@ -26,6 +30,8 @@ export const activateFeature: ActivateFeature = (ctx) => {
   return {
     commands: {
       'kindling.runAsComponent': (arg?: unknown) => controller.runAsComponent(arg),
+      'kindling.debugAsComponent': (arg?: unknown) => debugger_.debugAsComponent(arg),
+      'kindling.buildImage': (arg?: unknown) => images.command(arg),
       // The explorer passes its selection second: that is how a right-click is told from the editor title.
       'kindling.submitPipeline': (arg?: unknown, second?: unknown) => submitter.submit(arg, second),
       // A submitted pipeline runs again by submitting its file again.

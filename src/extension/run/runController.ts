@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
+  DEBUG_LABEL,
   describeTimings,
   detectComponentKind,
   extractNotebookOutput,
@@ -30,6 +31,7 @@ import {
   watchRun,
   type RunSnapshot,
 } from '../../kube/runs';
+import { getSetting } from '../config';
 import type { KindlingContext } from '../context';
 import type { ConfigDiagnostics } from './configDiagnostics';
 import { isRunEntry, RunsTreeProvider, type RunEntry } from './runsTree';
@@ -158,7 +160,7 @@ export class RunController implements vscode.Disposable {
     const onUpdate = mirrorRunUpdates(entry, channel, this.tree);
     let started;
     try {
-      started = await startComponent(kc, manifests, { invokedAt, onUpdate, onPod: (p) => follower.onPod(p) });
+      started = await startComponent(kc, manifests, { invokedAt, onUpdate, onPod: (p) => follower.onPod(p), localRegistry: `localhost:${getSetting('cluster.registryPort')}` });
     } catch (err) {
       follower.stop();
       channel.dispose();
@@ -302,6 +304,7 @@ export class RunController implements vscode.Disposable {
       return {
         ref: r.ref,
         kind: r.kind,
+        debug: r.labels[DEBUG_LABEL] === 'true',
         phase: r.status.phase,
         message: r.status.message,
         timings: {},

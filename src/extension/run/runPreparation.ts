@@ -4,9 +4,6 @@
  * dependencies changed, connect and prepare the run identity, and build the manifests with
  * provenance. The launch itself (plain run, debug session) belongs to each controller.
  */
-import { createHash } from 'node:crypto';
-import { execFile } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ComponentError, isComponentFile, type ComponentKind, type ComponentManifests } from '../../core/component';
@@ -16,7 +13,9 @@ import { getSetting } from '../config';
 import { findProjectConfig } from '../projectConfig';
 import type { KindlingContext } from '../context';
 import type { ConfigDiagnostics } from './configDiagnostics';
+import { dependencyHash, dependencyHashKey } from './imageBuild';
 import { loadRunConfig, RunIdentity, runTarget } from './runSetup';
+import type { BuiltImage } from '../../kube/images';
 
 export interface RunChoice {
   args: string[];
@@ -97,7 +96,7 @@ export class RunPreparation {
     // Where the time before "submitted" goes, in the Kindling log: the first run of a session was seen
     // taking ~1.3 s against ~0.3 s for the next one (E2E), and the total alone does not say why.
     const steps: [string, number][] = [['config', Date.now()]];
-    if (!(await this.checkDependencies(workspaceRoot, config))) return undefined;
+    if (!(await this.checkDependencies(configUri, config))) return undefined;
     steps.push(['dependency check', Date.now()]);
 
     const target = runTarget();
@@ -112,11 +111,15 @@ export class RunPreparation {
     steps.push(['cluster check', Date.now()]);
     let manifests: ComponentManifests;
     try {
+      const delivery = chooseDelivery(kc, getSetting('cluster.name'), workspaceRoot, uri.fsPath);
       manifests = await prepareComponent({
         filePath: uri.fsPath,
         workspaceRoot,
         config,
-        delivery: chooseDelivery(kc, getSetting('cluster.name'), workspaceRoot, uri.fsPath),
+        delivery,
+        // On the Kindling cluster, run on the digest its registry serves now (a Build Image since the
+        // last run is then pulled, and provenance records the real digest).
+        resolveLocalDigest: delivery.mode === 'hostPath',
         kindlingVersion: String(this.ctx.extension.extension.packageJSON.version),
         args: choice.args,
         parameters: choice.parameters,
@@ -151,21 +154,11 @@ export class RunPreparation {
    * changes do. Compare requirements.txt + Dockerfile with what they were at the last build and
    * offer a build — never start one silently.
    */
-  private async checkDependencies(workspaceRoot: string, config: KindlingConfig): Promise<boolean> {
-    const hash = createHash('sha256');
-    let found = 0;
-    for (const name of ['requirements.txt', 'Dockerfile']) {
-      try {
-        // Node's fs, as in ../projectConfig.ts (why: there).
-        hash.update(name).update(await readFile(path.join(workspaceRoot, name)));
-        found++;
-      } catch {
-        // Not every project has both.
-      }
-    }
-    if (!found) return true;
-    const digest = hash.digest('hex');
-    const key = `kindling.run.depsHash:${workspaceRoot}`;
+  private async checkDependencies(configUri: vscode.Uri, config: KindlingConfig): Promise<boolean> {
+    const projectDir = path.dirname(configUri.fsPath);
+    const digest = await dependencyHash(projectDir);
+    if (!digest) return true;
+    const key = dependencyHashKey(projectDir);
     const previous = this.ctx.extension.workspaceState.get<string>(key);
     if (previous === undefined) {
       // First run here: take the current files as what the image was built from. Not awaited: the
@@ -176,7 +169,7 @@ export class RunPreparation {
     if (previous === digest) return true;
     const pick = await vscode.window.showWarningMessage(
       `requirements.txt or the Dockerfile changed since the image was last built. Code changes run without a rebuild, but new dependencies need one (docker build + push to ${config.images.default}; needs Docker).`,
-      'Build Image…',
+      'Build Image',
       'Run Anyway',
       'Mark as Built',
     );
@@ -185,24 +178,10 @@ export class RunPreparation {
       return true;
     }
     if (pick === 'Run Anyway') return true;
-    if (pick !== 'Build Image…') return false;
-    const hasDocker = await new Promise<boolean>((resolve) => execFile('docker', ['version', '--format', '{{.Server.Version}}'], { timeout: 5000 }, (err) => resolve(!err)));
-    if (!hasDocker) {
-      void vscode.window.showErrorMessage('Kindling: Docker is not available here (no docker CLI or daemon), so the image cannot be rebuilt on this machine. Build it elsewhere, or Run Anyway with the current image.');
-      return false;
-    }
-    if (!(await exists(path.join(workspaceRoot, 'Dockerfile')))) {
-      void vscode.window.showErrorMessage('Kindling: there is no Dockerfile in the workspace folder to build the image from.');
-      return false;
-    }
-    // A visible terminal: the user sees the build, its errors, and when it is done.
-    const terminal = vscode.window.createTerminal({ name: 'Kindling: image build', cwd: workspaceRoot });
-    const image = config.images.default;
-    terminal.sendText(`docker build -t ${image} . && docker push ${image}`);
-    terminal.show();
-    await this.ctx.extension.workspaceState.update(key, digest);
-    void vscode.window.showInformationMessage('Kindling: image build started in the terminal. Run the component again when it has finished.');
-    return false;
+    if (pick !== 'Build Image') return false;
+    // The build (progress, output channel, errors) is Build Image's; the run goes on with the new image.
+    const built = await vscode.commands.executeCommand<BuiltImage | undefined>('kindling.buildImage', configUri);
+    return built !== undefined;
   }
 
   private async createConfig(workspaceRoot: string): Promise<void> {
@@ -217,15 +196,5 @@ export class RunPreparation {
     ].join('\n');
     await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
     await vscode.window.showTextDocument(uri);
-  }
-}
-
-// Node's fs, as in ../projectConfig.ts (why: there): runs take files on disk only.
-async function exists(fsPath: string): Promise<boolean> {
-  try {
-    await stat(fsPath);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -5,6 +5,8 @@ import { describeTimings, formatMs, type ResourceRef, type RunKind, type RunPhas
 export interface RunEntry {
   ref: ResourceRef;
   kind?: RunKind;
+  /** Started by Debug as Component (the run and its pods carry the kindling.dev/debug label). */
+  debug?: boolean;
   phase: RunPhase;
   message?: string;
   timings: RunTimings;
@@ -70,10 +72,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunEntry>, vsco
       ? formatMs(run.timings.finishedAt - (run.timings.invokedAt ?? run.timings.submittedAt ?? 0))
       : undefined;
     // Phase first: the side bar is narrow and cuts the description's end, and the phase is what a user looks for.
-    item.description = [run.phase, duration, run.kind ?? run.ref.kind].filter(Boolean).join(' · ');
-    item.iconPath = icons[run.phase];
+    item.description = [run.phase, duration, run.kind ?? run.ref.kind, run.debug ? 'debug' : undefined].filter(Boolean).join(' · ');
+    item.iconPath = run.debug && (run.phase === 'Pending' || run.phase === 'Running') ? new vscode.ThemeIcon('debug-alt', new vscode.ThemeColor('charts.orange')) : icons[run.phase];
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**${run.ref.name}** — ${run.ref.kind} in \`${run.ref.namespace}\`\n\n`);
+    tooltip.appendMarkdown(`**${run.ref.name}** — ${run.debug ? 'debug run, ' : ''}${run.ref.kind} in \`${run.ref.namespace}\`\n\n`);
     tooltip.appendMarkdown(`Phase: ${run.phase}${run.message ? ` — ${escapeMd(run.message)}` : ''}\n\n`);
     const timings = describeTimings(run.timings);
     if (timings) tooltip.appendMarkdown(`Loop: ${timings}\n\n`);

@@ -1,3 +1,4 @@
 export * from './portForward';
 export * from './debugRun';
 export * from './dapClient';
+export * from './debugpyCache';

@@ -28,7 +28,7 @@ test('a resolved digest pins the tag: the pod runs on tag@digest and provenance 
       delivery: { mode: 'hostPath', nodeWorkspacePath: NODE_WORKSPACE_PATH },
       provenance: { sourceSha256: 'f'.repeat(64), kindlingVersion: '0', imageDigest: digest },
     });
-    const pinned = `${config.images.default}@${digest}`;
+    const pinned: string = `${config.images.default}@${digest}`;
     assert.equal(m.image, pinned);
     assert.equal(m.resource.metadata.annotations[Annotations.imageDigest], digest);
     assert.equal(m.resource.metadata.annotations[Annotations.image], pinned);
