@@ -1,0 +1,107 @@
+/**
+ * Runs one file as a component on the shared Kindling cluster through the same src/kube calls the
+ * extension makes (prepareComponent → startComponent → RunLogFollower), and records what a user
+ * would see: each log line with the time it arrived, the final state and the loop timings.
+ */
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import type { ComponentManifests, PodProblem } from '../../../src/core/component';
+import { loadConfig, type KindlingConfig } from '../../../src/core/config';
+import { ensureRunIdentity, prepareComponent, RunLogFollower, runServiceAccounts, startComponent, type PodInfo, type RunSnapshot } from '../../../src/kube/runs';
+import { repoRoot } from '../../../testenv/kind/env.mjs';
+import type { KindlingCluster } from './kindlingCluster';
+
+export interface RunRecord {
+  manifests: ComponentManifests;
+  final: RunSnapshot;
+  /** Whole output as the channel would show it (pod log text only). */
+  output: string;
+  lines: { at: number; pod: string; text: string }[];
+  notes: string[];
+  invokedAt: number;
+  submittedAt: number;
+  /** When the first line of the user's code arrived (ms since the epoch). */
+  firstLineAt?: number;
+  /** Every pod state seen (driver/executor for Spark). */
+  pods: Map<string, PodInfo>;
+  problems: PodProblem[];
+}
+
+/** kindling.yaml of a test project: the runtime image, no Secrets or claims the bare cluster lacks. */
+export function testProjectConfig(image: string, extra: Record<string, unknown> = {}): string {
+  return stringify({
+    version: 1,
+    images: { default: image },
+    namespace: 'kindling',
+    serviceAccount: 'kindling-runner',
+    spark: { sparkVersion: '4.0.0', driver: { cores: 1, memory: '512m' }, executor: { cores: 1, memory: '512m', instances: 2 }, restartPolicy: { type: 'Never' } },
+    ...extra,
+  });
+}
+
+/** A fresh project folder in the cluster's workspace with the example files (and data) copied in. */
+export function makeProject(cluster: KindlingCluster, name: string, configText: string): string {
+  const dir = path.join(cluster.workspace, name);
+  mkdirSync(dir, { recursive: true, mode: 0o777 });
+  for (const file of ['prepare_features.py', 'features.ipynb', 'evaluate.sh', 'train_spark.py', 'requirements.txt', 'Dockerfile']) {
+    cpSync(path.join(repoRoot, 'examples', file), path.join(dir, file));
+  }
+  cpSync(path.join(repoRoot, 'examples', 'data'), path.join(dir, 'data'), { recursive: true });
+  cpSync(path.join(repoRoot, 'examples', 'image'), path.join(dir, 'image'), { recursive: true });
+  writeFileSync(path.join(dir, 'kindling.yaml'), configText);
+  return dir;
+}
+
+export function loadTestConfig(dir: string, text: string): KindlingConfig {
+  const { config, errors } = loadConfig(text);
+  if (!config) throw new Error(`${dir}/kindling.yaml: ${JSON.stringify(errors)}`);
+  return config;
+}
+
+export async function runFile(
+  cluster: KindlingCluster,
+  filePath: string,
+  config: KindlingConfig,
+  opts: { args?: string[]; parameters?: Record<string, string>; timeoutMs?: number; onLine?: (text: string) => void; unreachableMs?: number } = {},
+): Promise<RunRecord> {
+  const kc = cluster.kc;
+  const { namespace, serviceAccounts } = runServiceAccounts(config);
+  await ensureRunIdentity(kc, namespace, serviceAccounts);
+  const invokedAt = Date.now();
+  const manifests = await prepareComponent({
+    filePath,
+    workspaceRoot: cluster.workspace,
+    config,
+    delivery: { mode: 'hostPath', nodeWorkspacePath: cluster.nodeWorkspacePath },
+    kindlingVersion: 'kind-tier',
+    args: opts.args,
+    parameters: opts.parameters,
+    resolveLocalDigest: true,
+  });
+  const record: Omit<RunRecord, 'final' | 'submittedAt'> = { manifests, output: '', lines: [], notes: [], invokedAt, pods: new Map(), problems: [] };
+  const follower = new RunLogFollower(kc, namespace, {
+    data: (pod, text) => {
+      record.firstLineAt ??= Date.now();
+      record.lines.push({ at: Date.now(), pod, text });
+      record.output += text;
+      opts.onLine?.(text);
+    },
+    note: (text) => record.notes.push(text),
+  });
+  const started = await startComponent(kc, manifests, {
+    invokedAt,
+    localRegistry: cluster.registry,
+    onPod: (p) => {
+      record.pods.set(p.name, p);
+      if (p.problem && !record.problems.some((q) => q.reason === p.problem?.reason)) record.problems.push(p.problem);
+      follower.onPod(p);
+    },
+  });
+  const timeout = opts.timeoutMs ?? 240_000;
+  const timer = setTimeout(() => started.watch.stop(), timeout);
+  const final = await started.watch.done;
+  clearTimeout(timer);
+  await follower.finish();
+  return { ...record, final, submittedAt: started.submitted.submittedAt };
+}
