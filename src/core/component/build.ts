@@ -276,7 +276,7 @@ interface SparkParts {
 function sparkApplication(req: ComponentRequest, p: SparkParts): SparkApplication {
   const spark = req.config.spark ?? {};
   const restart: NonNullable<SparkConfig['restartPolicy']> = spark.restartPolicy ?? configDefaults.restartPolicy;
-  const pod = (container: string, extra: { cores: number; memory: string; instances?: number; serviceAccount?: string }): SparkPodSpec => ({
+  const pod = (container: string, extra: { cores: number; coreRequest?: string; memory: string; instances?: number; serviceAccount?: string }): SparkPodSpec => ({
     ...extra,
     labels: p.meta.labels,
     annotations: p.podAnnotations,
@@ -313,11 +313,13 @@ function sparkApplication(req: ComponentRequest, p: SparkParts): SparkApplicatio
       restartPolicy,
       driver: pod(SPARK_DRIVER_CONTAINER, {
         cores: spark.driver?.cores ?? configDefaults.driver.cores,
+        ...(spark.driver?.coreRequest ? { coreRequest: spark.driver.coreRequest } : {}),
         memory: spark.driver?.memory ?? configDefaults.driver.memory,
         serviceAccount: spark.serviceAccount ?? req.config.serviceAccount ?? configDefaults.serviceAccount,
       }),
       executor: pod(SPARK_EXECUTOR_CONTAINER, {
         cores: spark.executor?.cores ?? configDefaults.executor.cores,
+        ...(spark.executor?.coreRequest ? { coreRequest: spark.executor.coreRequest } : {}),
         memory: spark.executor?.memory ?? configDefaults.executor.memory,
         instances: spark.executor?.instances ?? configDefaults.executor.instances,
       }),

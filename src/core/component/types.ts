@@ -123,6 +123,8 @@ export interface Workflow {
 
 export interface SparkPodSpec {
   cores: number;
+  /** CPU request of the pod (the operator's coreRequest), when below `cores`. */
+  coreRequest?: string;
   memory: string;
   instances?: number;
   serviceAccount?: string;

@@ -39,8 +39,9 @@ export interface SparkConfig {
   sparkVersion?: string;
   image?: string;
   serviceAccount?: string;
-  driver?: { cores?: number; memory?: string };
-  executor?: { cores?: number; memory?: string; instances?: number };
+  /** coreRequest: CPU requested from the scheduler (e.g. "250m"), when less than `cores` must fit a small node. */
+  driver?: { cores?: number; coreRequest?: string; memory?: string };
+  executor?: { cores?: number; coreRequest?: string; memory?: string; instances?: number };
   restartPolicy?: { type: SparkRestartType; retries?: number; retryIntervalSeconds?: number };
 }
 

@@ -36,3 +36,26 @@ test('a resolved digest pins the tag: the pod runs on tag@digest and provenance 
     else assert.equal((m.resource as Workflow).spec.templates[0].container?.image, pinned);
   }
 });
+
+test('spark coreRequest: the pods request less CPU than their task slots (a driver and two executors fit two cores)', () => {
+  const { config: withRequest, errors } = loadConfig(
+    'version: 1\nimages: { default: localhost:5001/x:1 }\nspark:\n  driver: { cores: 1, coreRequest: 250m }\n  executor: { cores: 1, coreRequest: "0.5", instances: 2 }\n',
+  );
+  assert.deepEqual(errors, []);
+  assert.ok(withRequest);
+  const app = buildComponent({
+    kind: 'pyspark',
+    relativePath: 'train_spark.py',
+    content: readFileSync('examples/train_spark.py', 'utf8'),
+    runName: 'r-2',
+    config: withRequest,
+    delivery: { mode: 'hostPath', nodeWorkspacePath: NODE_WORKSPACE_PATH },
+    provenance: { sourceSha256: 'f'.repeat(64), kindlingVersion: '0' },
+  }).resource as SparkApplication;
+  assert.equal(app.spec.driver.coreRequest, '250m');
+  assert.equal(app.spec.executor.coreRequest, '0.5');
+  assert.equal(app.spec.driver.cores, 1);
+  const bad = loadConfig('version: 1\nimages: { default: x }\nspark:\n  driver: { coreRequest: lots }\n');
+  assert.equal(bad.config, undefined);
+  assert.match(JSON.stringify(bad.errors), /coreRequest/);
+});
