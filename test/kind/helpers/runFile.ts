@@ -35,7 +35,13 @@ export function testProjectConfig(image: string, extra: Record<string, unknown> 
     images: { default: image },
     namespace: 'kindling',
     serviceAccount: 'kindling-runner',
-    spark: { sparkVersion: '4.0.0', driver: { cores: 1, memory: '512m' }, executor: { cores: 1, memory: '512m', instances: 2 }, restartPolicy: { type: 'Never' } },
+    spark: {
+      sparkVersion: '4.0.0',
+      // Two cores on this machine: a driver and two executors fit only with requests below one CPU each.
+      driver: { cores: 1, coreRequest: '250m', memory: '512m' },
+      executor: { cores: 1, coreRequest: '250m', memory: '512m', instances: 2 },
+      restartPolicy: { type: 'Never' },
+    },
     ...extra,
   });
 }
