@@ -10,6 +10,8 @@ import * as vscode from 'vscode';
 import {
   DEBUG_LABEL,
   describeTimings,
+  failureTail,
+  TextTail,
   detectComponentKind,
   extractNotebookOutput,
   formatMs,
@@ -153,8 +155,13 @@ export class RunController implements vscode.Disposable {
       kubeconfigPath: target.kubeconfigPath,
       context: kc.getCurrentContext(),
     };
+    // The end of the output: a failed run's notification quotes its traceback.
+    const tail = new TextTail();
     const follower = new RunLogFollower(kc, manifests.namespace, {
-      data: (_pod, text) => channel.append(text),
+      data: (_pod, text) => {
+        channel.append(text);
+        tail.push(text);
+      },
       note: (text) => channel.appendLine(`[kindling] ${text}`),
     });
     const onUpdate = mirrorRunUpdates(entry, channel, this.tree);
@@ -181,6 +188,12 @@ export class RunController implements vscode.Disposable {
     // Not stop(): the last lines may still be on their way when the run's phase changes.
     await follower.finish();
     const final = started.watch.snapshot();
+    // The watch gave up on a pod that can never start (its image cannot be pulled, a Secret is
+    // missing): the controller would leave the run Running for ever, so stop it on the cluster too.
+    if (final.status.phase === 'Failed' && final.pods.some((p) => p.problem?.fatal && p.problem.reason === final.status.raw)) {
+      await cancelRun(kc, manifests.ref).catch((err: unknown) => channel.appendLine(`[kindling] could not stop ${manifests.runName}: ${err instanceof Error ? err.message : String(err)}`));
+      channel.appendLine(`[kindling] stopped ${manifests.runName} on the cluster: ${final.status.raw}`);
+    }
     // The loop's stages in the run's own output, where the user is already looking (also in the Runs view hover).
     const stages = describeTimings(final.timings);
     if (stages) channel.appendLine(`[kindling] timings: ${stages}`);
@@ -190,8 +203,9 @@ export class RunController implements vscode.Disposable {
       const pick = await vscode.window.showInformationMessage(`Kindling: ${manifests.runName} succeeded${took}.`, 'Show Logs', 'Run Again');
       await this.afterPick(pick, entry);
     } else {
+      const traceback = failureTail(tail.value, 6);
       const pick = await vscode.window.showErrorMessage(
-        `Kindling: ${manifests.runName} ${final.status.phase === 'Failed' ? 'failed' : 'ended'}${took}: ${final.status.message ?? final.status.raw ?? 'no reason given'}`,
+        `Kindling: ${manifests.runName} ${final.status.phase === 'Failed' ? 'failed' : 'ended'}${took}: ${final.status.message ?? final.status.raw ?? 'no reason given'}${traceback ? `\n${traceback}` : ''}`,
         'Show Logs',
         'Run Again',
       );
