@@ -18,6 +18,7 @@ import type { NodeDetail, NodeKind, PipelineGraph, PipelineFormat } from '../mod
 import { dependsLabel, parseDepends, type DependsRef } from './argoDepends';
 import { brief, findCycles, GraphBuilder, LineIndex, loadDocuments, YamlView, type Diagnostics, type YValue } from './source';
 import { sparkSummaryDetails } from './spark';
+import { validateArgoSpec } from './argoValidate';
 import { argoSource, lookupTemplate, type ArgoTemplateSource, type TemplateIndex } from './templateIndex';
 
 /** Iterations drawn per loop; the rest are summarised in a diagnostic. */
@@ -442,7 +443,7 @@ class ArgoExpander {
       return;
     }
     const tasks = y.seq(tasksNode);
-    if (tasks.length === 0) this.report(src, 'warning', 'empty-template', `Template "${tmplName}" has no tasks.`, dag);
+    // An empty dag is an error of argoValidate.ts (Argo refuses it).
     // `order`: position among the placed tasks, to tell whether dependencies only point backwards.
     // `deps`: names of the placed tasks it depends on (filled in the second pass; no extra map).
     const placed = new Map<string, Placed & { task: YValue; order: number; deps: string[] }>();
@@ -487,10 +488,8 @@ class ArgoExpander {
         if (expr === undefined) {
           this.report(src, 'error', 'wrong-type', `"depends" of task "${name}" must be a string, found ${y.typeName(dependsNode)}.`, dependsNode);
         } else {
-          if (depList !== undefined && depList !== null) this.report(src, 'warning', 'depends-and-dependencies', `Task "${name}" sets both "depends" and "dependencies"; Argo rejects that.`, dependsNode);
           const parsed = parseDepends(expr);
           if (parsed.error) this.report(src, 'error', 'depends-syntax', `"depends" of task "${name}": ${parsed.error.message} (at character ${parsed.error.offset + 1}).`, dependsNode);
-          for (const r of parsed.unknownResults) this.report(src, 'warning', 'depends-result', `"${r.task}.${r.result}" in task "${name}": unknown result; Argo knows Succeeded, Failed, Errored, Skipped, Omitted, Daemoned, AnySucceeded, AllFailed.`, dependsNode);
           for (const r of parsed.refs) {
             const entry = incoming.get(r.task);
             if (entry) entry.refs.push(r);
@@ -554,7 +553,7 @@ class ArgoExpander {
           this.report(src, 'error', 'missing-name', `Step ${si + 1} of group ${gi + 1} in template "${tmplName}" has no name.`, step);
           name = `step-${gi + 1}-${si + 1}`;
         }
-        if (seen.has(name)) this.report(src, 'warning', 'duplicate-name', `Template "${tmplName}" has more than one step named "${name}".`, y.get(step, 'name'));
+        if (seen.has(name)) this.report(src, 'error', 'duplicate-name', `Template "${tmplName}" has more than one step named "${name}"; Argo requires unique step names.`, y.get(step, 'name'));
         seen.add(name);
         const p = this.placeCall(src, step, name, this.idFor(parent, name), parent, `${statusPrefix}[${gi}].${name}`, stack);
         if (!p) return;
@@ -606,11 +605,16 @@ export function parseArgoDocument(
   const y = view;
   const specPath = src.kind === 'CronWorkflow' ? 'spec.workflowSpec' : 'spec';
   if (!y.isMap(src.spec)) {
-    diags.add('error', 'wrong-type', `${specPath} must be a mapping, found ${y.typeName(src.spec)}.`, y.range(src.spec) ?? y.range(root));
+    // Argo reads a missing or null spec as an empty one: a WorkflowTemplate without templates is
+    // accepted (and useless), a Workflow is refused for its missing entrypoint.
+    const empty = src.spec === undefined || y.isNull(src.spec);
+    if (!empty) diags.add('error', 'wrong-type', `${specPath} must be a mapping, found ${y.typeName(src.spec)}.`, y.range(src.spec) ?? y.range(root));
+    else if (src.kind === 'Workflow' || src.kind === 'CronWorkflow') diags.add('error', 'missing-entrypoint', `${src.kind} has no ${specPath}.entrypoint (spec.entrypoint is required).`, y.range(src.spec) ?? y.range(root));
+    else diags.add('warning', 'empty-spec', `${src.kind} has no ${specPath}: it defines no templates.`, y.range(src.spec) ?? y.range(root));
     return graph;
   }
   const templatesNode = y.get(src.spec, 'templates');
-  if (templatesNode !== undefined && !y.isSeq(templatesNode)) {
+  if (templatesNode !== undefined && !y.isNull(templatesNode) && !y.isSeq(templatesNode)) {
     diags.add('error', 'wrong-type', `${specPath}.templates must be a list, found ${y.typeName(templatesNode)}.`, y.range(templatesNode));
   }
   const seenTemplates = new Set<string>();
@@ -622,6 +626,8 @@ export function parseArgoDocument(
     else if (seenTemplates.has(name)) diags.add('error', 'duplicate-name', `Two templates are named "${name}".`, y.range(n));
     if (name) seenTemplates.add(name);
   });
+  // Argo's admission rules, on every template of this document (reachable or not).
+  validateArgoSpec(y, root, src, diags, index);
 
   // workflowTemplateRef: the whole workflow comes from a (Cluster)WorkflowTemplate.
   let entrySrc: ArgoTemplateSource = src;

@@ -12,7 +12,7 @@ export interface GenerateOptions {
   layerWidth?: number;
   /** Every Nth top-level task calls the 3-task sub-DAG (a group of 4 nodes). 0 disables. Default 20. */
   groupEvery?: number;
-  /** Use `depends` expressions (with some `.Failed`/`.Succeeded`) instead of `dependencies`. Default: mixed. */
+  /** `dependencies` lists, `depends` expressions (some `.Failed`/`.Succeeded`), or mixed: plain and outcome `depends` (Argo refuses both keys in one DAG). Default: mixed. */
   dependsStyle?: 'dependencies' | 'depends' | 'mixed';
   name?: string;
 }
@@ -92,12 +92,15 @@ export function generateArgoWorkflow(nodeCount: number, opts: GenerateOptions = 
     const parents = new Set<number>();
     for (let j = 0; j < k; j++) parents.add(prevStart + Math.floor(rand() * (prevEnd - prevStart)));
     const names = [...parents].map((p) => tasks[p].name);
-    const useDepends = style === 'depends' || (style === 'mixed' && t % 2 === 0);
-    if (useDepends) {
+    // Argo refuses `depends` and `dependencies` in one DAG template, so "mixed" mixes plain
+    // `depends: "A && B"` (what `dependencies` means) with outcome expressions instead.
+    if (style === 'dependencies') {
+      out.push(`            dependencies: [${names.join(', ')}]`);
+    } else if (style === 'depends' || t % 2 === 0) {
       const expr = names.map((nm, idx) => (idx === 0 && t % 11 === 0 ? `${nm}.Failed` : t % 3 === 0 ? `${nm}.Succeeded` : nm)).join(t % 13 === 0 ? ' || ' : ' && ');
       out.push(`            depends: "${expr}"`);
     } else {
-      out.push(`            dependencies: [${names.join(', ')}]`);
+      out.push(`            depends: "${names.join(' && ')}"`);
     }
   }
   out.push(
@@ -108,7 +111,7 @@ export function generateArgoWorkflow(nodeCount: number, opts: GenerateOptions = 
     '            template: step',
     '          - name: validate',
     '            template: py-script',
-    '            dependencies: [extract]',
+    '            depends: extract',
     '          - name: publish',
     '            template: step',
     '            depends: "validate.Succeeded"',

@@ -100,8 +100,8 @@ test('depends expressions: one edge per referenced task, labels only for non-def
       - {name: C, template: c}
       - {name: D, template: c, depends: "A.Succeeded || B.Failed"}
       - {name: E, template: c, depends: "(A && B) || C.Errored"}
-      - {name: F, template: c, depends: "!D.Failed && E.AnySucceeded"}
-      - {name: G, template: c, dependencies: [D, E]}`);
+      - {name: F, template: c, depends: "!D.Failed && E.Errored"}
+      - {name: G, template: c, depends: "D && E"}`);
   const r = parsePipeline(text, { fileName: 'w.yaml' });
   assert.deepEqual(r.diagnostics, []);
   const g = single(r);
@@ -114,7 +114,7 @@ test('depends expressions: one edge per referenced task, labels only for non-def
     'C -> E [depends: Errored]',
     'D -> F [depends: !Failed]',
     'D -> G [depends]',
-    'E -> F [depends: AnySucceeded]',
+    'E -> F [depends: Errored]',
     'E -> G [depends]',
   ]);
 });
@@ -140,7 +140,8 @@ test('missing dependencies, cycles, unknown templates and bad depends syntax are
   const r = parsePipeline(text, { fileName: 'w.yaml' });
   const g = single(r);
   assert.equal(node(g, 'D').kind, 'unresolved');
-  assert.deepEqual(codes(r), ['error:cycle', 'error:depends-syntax', 'error:missing-dependency', 'error:unknown-template']);
+  // A uses `dependencies` beside the others' `depends`: Argo refuses that mix too.
+  assert.deepEqual(codes(r), ['error:cycle', 'error:depends-and-dependencies', 'error:depends-syntax', 'error:missing-dependency', 'error:unknown-template']);
   const missing = r.diagnostics.find((d) => d.code === 'missing-dependency')!;
   const ghost = posOf(text, 'ghost');
   assert.deepEqual(missing.range, { startLine: ghost.line, startCol: ghost.col, endLine: ghost.line, endCol: ghost.col + 5 });

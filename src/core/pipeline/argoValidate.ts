@@ -1,0 +1,838 @@
+/**
+ * Argo's own admission rules (package workflow/validate of argo-workflows v3.6), mirrored so the
+ * panel says before submit what the cluster would refuse, at the line that causes it and mostly
+ * in Argo's wording. argo.ts draws the graph and reports what it meets on the way; this module
+ * checks every template of the document the way Argo's validator does, reachable or not.
+ *
+ * One rule above all: never an error where Argo accepts (the argo-validate test tier compares
+ * both on Argo's own test fixtures, its examples and the fuzz documents). When a rule depends on
+ * something we cannot see — a template in another file, a value known only at run time — the
+ * check stays silent.
+ */
+import { parseDepends } from './argoDepends';
+import { loadDocuments, type Diagnostics, type YamlView, type YValue } from './source';
+import { lookupTemplate, type ArgoTemplateSource, type TemplateIndex } from './templateIndex';
+
+const TEMPLATE_TYPES = ['container', 'containerSet', 'steps', 'script', 'resource', 'dag', 'suspend', 'data', 'http', 'plugin'];
+const FIELD_NAME = /^[a-zA-Z0-9][-a-zA-Z0-9]*$/;
+const FIELD_NAME_MSG = "name must consist of alpha-numeric characters or '-', and must start with an alpha-numeric character (e.g. My-name1-2, 123-NAME)";
+const PARAM_NAME = /^[-a-zA-Z0-9_]+$/;
+const PARAM_NAME_MSG = "Parameter/Artifact name must consist of alpha-numeric characters, '_' or '-' e.g. my_param_1, MY-PARAM-1";
+const METRIC_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/** Argo's paramRegex: a whole `{{a.b-c}}` reference (DAG targets may be one). */
+const PARAM_REF = /{{[-a-zA-Z0-9]+(\.[-a-zA-Z0-9_]+)*}}/;
+const VARIABLE_PREFIXES = ['item.', 'steps.', 'inputs.', 'outputs.', 'pod.', 'workflow.', 'tasks.'];
+const ARTIFACT_LOCATIONS = ['from', 'fromExpression', 's3', 'git', 'http', 'artifactory', 'hdfs', 'raw', 'oss', 'gcs', 'azure', 'plugin', 'key', 'artifactGC'];
+
+/** Names a scope can hold; `any` stands for references we cannot check (unresolved templates). */
+class Scope {
+  private readonly names = new Set<string>();
+  private readonly anyPrefixes: string[] = [];
+
+  constructor(from?: Scope) {
+    if (from) {
+      for (const n of from.names) this.names.add(n);
+      this.anyPrefixes.push(...from.anyPrefixes);
+    }
+  }
+
+  add(name: string): void {
+    this.names.add(name);
+  }
+
+  /** Everything starting with `prefix` resolves (e.g. the outputs of a template we cannot see). */
+  addAny(prefix: string): void {
+    this.anyPrefixes.push(prefix);
+  }
+
+  has(name: string): boolean {
+    return this.names.has(name) || this.anyPrefixes.some((p) => name.startsWith(p));
+  }
+}
+
+interface Ctx {
+  y: YamlView;
+  diags: Diagnostics;
+  index: TemplateIndex | undefined;
+  kind: ArgoTemplateSource['kind'];
+  spec: YValue;
+  /** Templates of this document by name (first wins, as in templateIndex). */
+  templates: Map<string, YValue>;
+  /** WorkflowTemplate / ClusterWorkflowTemplate: validated without the Workflow that will use it. */
+  templateValidation: boolean;
+  globals: Scope;
+  /** False when references could come from documents we cannot see (templateRef, workflowTemplateRef). */
+  selfContained: boolean;
+  /** Documents with templateDefaults set the image etc. of every template. */
+  defaultImage: { container: boolean; script: boolean };
+}
+
+function err(c: Ctx, code: string, message: string, at: YValue): void {
+  c.diags.add('error', code, message, c.y.range(at));
+}
+
+function typesOf(y: YamlView, tmpl: YValue): string[] {
+  return TEMPLATE_TYPES.filter((t) => y.get(tmpl, t) !== undefined && !y.isNull(y.get(tmpl, t)));
+}
+
+function isLeaf(types: string[]): boolean {
+  return !types.includes('steps') && !types.includes('dag');
+}
+
+function nonEmptySeq(y: YamlView, n: YValue): boolean {
+  return y.seq(n).length > 0;
+}
+
+/** `{{tag}}` references in a text, the way fasttemplate finds them (start tag to the next end tag). */
+export function templateTags(text: string): Array<{ tag: string; offset: number }> {
+  const out: Array<{ tag: string; offset: number }> = [];
+  let i = text.indexOf('{{');
+  while (i >= 0) {
+    const end = text.indexOf('}}', i + 2);
+    if (end < 0) break;
+    out.push({ tag: text.slice(i + 2, end), offset: i });
+    i = text.indexOf('{{', end + 2);
+  }
+  return out;
+}
+
+// Fields Argo's Go types know at the template and container level. Argo validates the decoded
+// object, so text under a misspelt field is dropped before it looks; so do we.
+const TEMPLATE_FIELDS = new Set(['name', 'inputs', 'outputs', 'nodeSelector', 'affinity', 'metadata', 'daemon', 'steps', 'container', 'containerSet', 'script', 'resource', 'dag', 'suspend', 'volumes', 'initContainers', 'sidecars', 'archiveLocation', 'activeDeadlineSeconds', 'retryStrategy', 'parallelism', 'failFast', 'tolerations', 'schedulerName', 'priorityClassName', 'priority', 'serviceAccountName', 'automountServiceAccountToken', 'executor', 'hostAliases', 'securityContext', 'podSpecPatch', 'metrics', 'synchronization', 'memoize', 'timeout', 'data', 'http', 'plugin']);
+const CONTAINER_FIELDS = new Set(['name', 'image', 'command', 'args', 'workingDir', 'ports', 'envFrom', 'env', 'resources', 'resizePolicy', 'restartPolicy', 'volumeMounts', 'volumeDevices', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'terminationMessagePath', 'terminationMessagePolicy', 'imagePullPolicy', 'securityContext', 'stdin', 'stdinOnce', 'tty']);
+const KNOWN_FIELDS: Record<string, Set<string>> = {
+  container: CONTAINER_FIELDS,
+  script: new Set([...CONTAINER_FIELDS, 'source']),
+};
+
+/**
+ * Every string scalar under a node (keys included: go marshals them as JSON text too). `fields`
+ * limits the first level to the fields Argo decodes (a template); container and script get theirs.
+ */
+function strings(y: YamlView, n: YValue, out: Array<{ text: string; node: YValue }> = [], depth = 0, fields?: Set<string>): Array<{ text: string; node: YValue }> {
+  if (depth > 60) return out;
+  if (y.isMap(n)) {
+    for (const [k, v, p] of y.entries(n)) {
+      if (fields && !fields.has(k)) continue;
+      if (k.includes('{{')) out.push({ text: k, node: p.key });
+      strings(y, v, out, depth + 1, fields === TEMPLATE_FIELDS ? KNOWN_FIELDS[k] : undefined);
+    }
+  } else if (y.isSeq(n)) {
+    for (const v of y.seq(n)) strings(y, v, out, depth + 1);
+  } else {
+    const s = y.str(n);
+    if (s !== undefined && s.includes('{{')) out.push({ text: s, node: n });
+  }
+  return out;
+}
+
+/**
+ * Argo's resolveAllVariables: every `{{…}}` under `node` whose name starts with a workflow
+ * variable prefix must be in scope. Reports the first unresolved one (Argo stops there too).
+ */
+function resolveAll(c: Ctx, scope: Scope, node: YValue, where: string, allowItemAny: boolean, fields?: Set<string>): boolean {
+  for (const { text, node: at } of strings(c.y, node, [], 0, fields)) {
+    for (const { tag } of templateTags(text)) {
+      const t = tag.trim();
+      if (t.startsWith('=') || !VARIABLE_PREFIXES.some((p) => t.startsWith(p))) continue;
+      if (scope.has(t) || c.globals.has(t)) continue;
+      if (allowItemAny && (t === 'item' || t.startsWith('item.'))) continue;
+      if (t.startsWith('outputs.') || t.startsWith('tasks.name') || t.startsWith('steps.name')) continue;
+      if (['workflow.creationTimestamp', 'workflow.scheduledTime', 'workflow.duration'].some((p) => t.startsWith(p))) continue;
+      if (t.startsWith('workflow.parameters') && c.templateValidation) continue;
+      if (!c.selfContained && (t.startsWith('workflow.outputs.') || t.startsWith('workflow.parameters'))) continue;
+      // Pod-local names (pod.name, retries) and labels of CronWorkflows come from the controller.
+      if (t.startsWith('pod.')) continue;
+      if (c.kind === 'CronWorkflow' && (t.startsWith('workflow.labels.') || t.startsWith('workflow.annotations.'))) continue;
+      if (t.startsWith('workflow.outputs.') && c.globals.has('workflow.outputs.*')) continue;
+      err(c, 'unresolved-variable', `${where}: failed to resolve {{${tag}}}. ${hintFor(t)}`, at);
+      return false;
+    }
+  }
+  return true;
+}
+
+function hintFor(t: string): string {
+  if (t.startsWith('inputs.parameters.')) return 'Declare it under inputs.parameters of this template.';
+  if (t.startsWith('workflow.parameters.')) return 'Declare it under spec.arguments.parameters.';
+  if (t.startsWith('steps.') || t.startsWith('tasks.')) return 'Only earlier steps, or tasks this one depends on, and outputs their templates declare can be referenced.';
+  if (t.startsWith('item.')) return 'Only keys of the withItems entries (or any key with withParam) exist.';
+  if (t === 'workflow.failures') return 'It exists only in an onExit handler.';
+  return 'Argo does not know this variable here.';
+}
+
+/** `[i].name` rules of validateWorkflowFieldNames for one list. */
+function checkNames(c: Ctx, list: YValue, prefix: string, style: 'field' | 'param', skipMissingAndDup = false): void {
+  const seen = new Set<string>();
+  c.y.seq(list).forEach((item, i) => {
+    if (!c.y.isMap(item)) return;
+    const nameNode = c.y.get(item, 'name');
+    const name = c.y.str(nameNode);
+    if (!name) {
+      if (!skipMissingAndDup) err(c, 'missing-name', `${prefix}[${i}].name is required.`, nameNode ?? item);
+      return;
+    }
+    const problems: string[] = [];
+    if (style === 'param') {
+      if (!PARAM_NAME.test(name)) problems.push(PARAM_NAME_MSG);
+    } else {
+      if (name.length > 128) problems.push('must be no more than 128 characters');
+      if (!FIELD_NAME.test(name)) problems.push(FIELD_NAME_MSG);
+    }
+    if (problems.length) err(c, 'invalid-name', `${prefix}[${i}].name: '${name.length > 80 ? name.slice(0, 80) + '…' : name}' is invalid: ${problems.join('; ')}`, nameNode);
+    else if (seen.has(name) && !skipMissingAndDup) err(c, 'duplicate-name', `${prefix}[${i}].name '${name}' is not unique.`, nameNode);
+    seen.add(name);
+  });
+}
+
+/** validateArgumentsValues: every parameter needs a value; artifacts need a source. */
+function checkArguments(c: Ctx, args: YValue, prefix: string, allowEmpty: boolean): void {
+  const y = c.y;
+  for (const p of y.seq(y.get(args, 'parameters'))) {
+    const name = y.str(y.get(p, 'name')) ?? '?';
+    const value = y.get(p, 'value');
+    const valueFrom = y.get(p, 'valueFrom');
+    const hasValue = value !== undefined && !y.isNull(value);
+    const hasFrom = valueFrom !== undefined && !y.isNull(valueFrom);
+    if (!hasValue && !hasFrom && !allowEmpty) {
+      err(c, 'missing-value', `${prefix}${name}.value or ${prefix}${name}.valueFrom is required.`, p);
+      return;
+    }
+    if (hasFrom) {
+      const allowed = ['configMapKeyRef', 'event', 'supplied'].some((k) => y.get(valueFrom, k) !== undefined);
+      const forbidden = ['path', 'jsonPath', 'parameter', 'expression'].find((k) => nonEmptyStr(y, y.get(valueFrom, k)));
+      if (!allowed || forbidden) {
+        err(c, 'invalid-value-from', `${prefix}${name}.valueFrom only allows: default, configMapKeyRef and supplied.`, forbidden ? y.pair(valueFrom, forbidden) : valueFrom);
+        return;
+      }
+    }
+    const enumNode = y.get(p, 'enum');
+    if (enumNode !== undefined && !y.isNull(enumNode)) {
+      const values = y.seq(enumNode).map((v) => y.str(v));
+      if (!values.length) {
+        err(c, 'empty-enum', `${prefix}${name}.enum should contain at least one value.`, enumNode);
+        return;
+      }
+      if (!hasValue) {
+        if (allowEmpty) return;
+        err(c, 'missing-value', `${prefix}${name}.value is required.`, p);
+        return;
+      }
+      if (!values.includes(y.str(value))) {
+        err(c, 'value-not-in-enum', `${prefix}${name}.value should be present in ${prefix}${name}.enum list.`, value);
+        return;
+      }
+    }
+  }
+  for (const a of y.seq(y.get(args, 'artifacts'))) {
+    const name = y.str(y.get(a, 'name')) ?? '?';
+    if (!ARTIFACT_LOCATIONS.some((k) => y.get(a, k) !== undefined)) {
+      err(c, 'missing-artifact-source', `${prefix}${name}.from, artifact location, or key is required.`, a);
+      return;
+    }
+    if (nonEmptyStr(y, y.get(a, 'from')) && nonEmptyStr(y, y.get(a, 'fromExpression'))) {
+      err(c, 'artifact-from-and-expression', `${prefix}${name} shouldn't have both \`from\` and \`fromExpression\` in Artifact.`, a);
+      return;
+    }
+  }
+}
+
+function nonEmptyStr(y: YamlView, n: YValue): boolean {
+  const s = y.str(n);
+  return s !== undefined && s !== '';
+}
+
+/** addItemsToScope: one loop kind at most; what `{{item…}}` means inside it. */
+function checkLoop(c: Ctx, call: YValue, where: string, scope: Scope): { anyItem: boolean } {
+  const y = c.y;
+  const items = y.get(call, 'withItems');
+  const param = y.get(call, 'withParam');
+  const seq = y.get(call, 'withSequence');
+  const defined = [nonEmptySeq(y, items) ? 'withItems' : '', nonEmptyStr(y, param) ? 'withParam' : '', seq !== undefined && !y.isNull(seq) ? 'withSequence' : ''].filter(Boolean);
+  if (defined.length > 1) {
+    err(c, 'loop-conflict', `${where}: only one of withItems, withParam, withSequence can be specified.`, y.pair(call, defined[1]));
+    return { anyItem: true };
+  }
+  if (nonEmptySeq(y, items)) {
+    for (const it of y.seq(items)) {
+      if (y.isMap(it)) for (const [k] of y.entries(it)) scope.add(`item.${k}`);
+      else if (y.isSeq(it)) y.seq(it).forEach((_, i) => scope.add(`item.[${i}]`));
+      else scope.add('item');
+    }
+  } else if (nonEmptyStr(y, param)) {
+    return { anyItem: true };
+  } else if (seq !== undefined && !y.isNull(seq)) {
+    if (y.get(seq, 'count') !== undefined && y.get(seq, 'end') !== undefined) {
+      err(c, 'sequence-count-and-end', `${where}: only one of count or end can be defined in withSequence.`, y.pair(seq, 'end'));
+    }
+    scope.add('item');
+  }
+  return { anyItem: false };
+}
+
+/** The template a step or task calls, when we can see it (this document or the workspace index). */
+function resolveCall(c: Ctx, call: YValue): { tmpl: YValue; view: YamlView } | undefined {
+  const y = c.y;
+  const name = y.str(y.get(call, 'template'));
+  if (name !== undefined) {
+    const t = c.templates.get(name);
+    return t === undefined ? undefined : { tmpl: t, view: y };
+  }
+  const inline = y.get(call, 'inline');
+  if (y.isMap(inline)) return { tmpl: inline, view: y };
+  const ref = y.get(call, 'templateRef');
+  if (ref !== undefined) {
+    const refName = y.str(y.get(ref, 'name'));
+    const refTmpl = y.str(y.get(ref, 'template'));
+    if (!refName || !refTmpl) return undefined;
+    const src = lookupTemplate(c.index, refName, y.str(y.get(ref, 'clusterScope')) === 'true');
+    const t = src?.templates.get(refTmpl);
+    return t === undefined || !src ? undefined : { tmpl: t, view: src.view };
+  }
+  return undefined;
+}
+
+/** addOutputsToScope: what `{{steps.X.…}}` / `{{tasks.X.…}}` may name after X ran. */
+function addOutputs(c: Ctx, call: YValue, prefix: string, scope: Scope, aggregate: boolean, ancestor: boolean): void {
+  for (const k of ['id', 'startedAt', 'finishedAt', 'hostNodeName']) scope.add(`${prefix}.${k}`);
+  if (ancestor) scope.add(`${prefix}.status`);
+  const r = resolveCall(c, call);
+  if (!r) {
+    scope.addAny(`${prefix}.`);
+    return;
+  }
+  const y = r.view;
+  const t = r.tmpl;
+  const types = typesOf(y, t);
+  if (y.str(y.get(t, 'daemon')) === 'true') scope.add(`${prefix}.ip`);
+  const hasMain = y.seq(y.get(t, 'containerSet', 'containers')).some((ct) => y.str(y.get(ct, 'name')) === 'main');
+  if (['container', 'script', 'data', 'http', 'plugin'].some((k) => types.includes(k)) || hasMain) {
+    scope.add(`${prefix}.outputs.result`);
+    scope.add(`${prefix}.exitCode`);
+  }
+  for (const p of y.seq(y.get(t, 'outputs', 'parameters'))) {
+    const n = y.str(y.get(p, 'name'));
+    if (n !== undefined) scope.add(`${prefix}.outputs.parameters.${n}`);
+  }
+  for (const a of y.seq(y.get(t, 'outputs', 'artifacts'))) {
+    const n = y.str(y.get(a, 'name'));
+    if (n !== undefined) scope.add(`${prefix}.outputs.artifacts.${n}`);
+  }
+  if (aggregate) {
+    scope.add(`${prefix}.outputs.parameters`);
+    if (types.includes('script') || types.includes('containerSet')) {
+      scope.add(`${prefix}.outputs.result`);
+      scope.add(`${prefix}.exitCode`);
+    }
+  }
+}
+
+/** The input parameters and artifacts a call must supply (no value, default or source of their own). */
+function checkSupplied(c: Ctx, call: YValue, args: YValue, where: string, at: YValue): void {
+  const r = resolveCall(c, call);
+  if (!r) return;
+  const y = r.view;
+  const supplied = new Set(c.y.seq(c.y.get(args, 'parameters')).map((p) => c.y.str(c.y.get(p, 'name'))));
+  for (const p of y.seq(y.get(r.tmpl, 'inputs', 'parameters'))) {
+    const name = y.str(y.get(p, 'name'));
+    if (!name || supplied.has(name)) continue;
+    if (['value', 'default', 'valueFrom'].some((k) => y.get(p, k) !== undefined && !y.isNull(y.get(p, k)))) continue;
+    err(c, 'parameter-not-supplied', `${where}: inputs.parameters.${name} was not supplied (the template declares it without a value or default).`, at);
+    return;
+  }
+  const artifacts = new Set(c.y.seq(c.y.get(args, 'artifacts')).map((a) => c.y.str(c.y.get(a, 'name'))));
+  for (const a of y.seq(y.get(r.tmpl, 'inputs', 'artifacts'))) {
+    const name = y.str(y.get(a, 'name'));
+    if (!name || artifacts.has(name) || y.str(y.get(a, 'optional')) === 'true') continue;
+    if (ARTIFACT_LOCATIONS.some((k) => k !== 'from' && k !== 'fromExpression' && y.get(a, k) !== undefined)) continue;
+    err(c, 'artifact-not-supplied', `${where}: inputs.artifacts.${name} was not supplied.`, at);
+    return;
+  }
+}
+
+function inputScope(c: Ctx, tmpl: YValue, leaf: boolean): Scope {
+  const y = c.y;
+  const s = new Scope();
+  const params = y.seq(y.get(tmpl, 'inputs', 'parameters'));
+  for (const p of params) {
+    const n = y.str(y.get(p, 'name'));
+    if (n !== undefined) s.add(`inputs.parameters.${n}`);
+  }
+  if (params.length) s.add('inputs.parameters');
+  for (const a of y.seq(y.get(tmpl, 'inputs', 'artifacts'))) {
+    const n = y.str(y.get(a, 'name'));
+    if (n === undefined) continue;
+    s.add(`inputs.artifacts.${n}`);
+    if (leaf) s.add(`inputs.artifacts.${n}.path`);
+  }
+  return s;
+}
+
+function checkTemplate(c: Ctx, tmpl: YValue, tName: string): void {
+  const y = c.y;
+  const types = typesOf(y, tmpl);
+  const leaf = isLeaf(types);
+  const where = `templates.${tName}`;
+  if (types.length > 1) {
+    err(c, 'multiple-template-types', `${where}: multiple template types specified (${types.join(', ')}); choose one of: container, containerSet, steps, script, resource, dag, suspend, template, template ref.`, y.pair(tmpl, types[1]));
+    return;
+  }
+  checkNames(c, y.get(tmpl, 'inputs', 'parameters'), `${where}.inputs.parameters`, 'param');
+  checkNames(c, y.get(tmpl, 'inputs', 'artifacts'), `${where}.inputs.artifacts`, 'param');
+  for (const a of y.seq(y.get(tmpl, 'inputs', 'artifacts'))) {
+    const name = y.str(y.get(a, 'name'));
+    if (!leaf && nonEmptyStr(y, y.get(a, 'path'))) err(c, 'artifact-path-not-leaf', `${where}.inputs.artifacts.${name}.path only valid in container/script templates.`, y.pair(a, 'path'));
+    if (nonEmptyStr(y, y.get(a, 'from'))) err(c, 'artifact-from-in-inputs', `${where}.inputs.artifacts.${name}.from not valid in inputs.`, y.pair(a, 'from'));
+  }
+  y.seq(y.get(tmpl, 'initContainers')).forEach((ic) => {
+    if (!nonEmptyStr(y, y.get(ic, 'name'))) err(c, 'missing-name', `${where}: initContainers must all have container name.`, ic);
+  });
+  const timeout = y.get(tmpl, 'timeout');
+  if (timeout !== undefined && nonEmptyStr(y, timeout)) {
+    if (!leaf) err(c, 'timeout-not-leaf', `${where}: ${types[0]} template doesn't support timeout field.`, y.pair(tmpl, 'timeout'));
+    else if (/^[+-]?\d+$/.test(y.str(timeout)!)) err(c, 'timeout-format', `${where} has invalid duration format in timeout (a number needs a unit, e.g. "${y.str(timeout)}s").`, timeout);
+  }
+  const ads = y.get(tmpl, 'activeDeadlineSeconds');
+  if (ads !== undefined && !y.isNull(ads)) {
+    const s = y.str(ads) ?? '';
+    if (!leaf) err(c, 'deadline-not-leaf', `${where}.activeDeadlineSeconds is only valid for leaf templates.`, y.pair(tmpl, 'activeDeadlineSeconds'));
+    else if ((/^[+-]?\d+$/.test(s) && Number(s) < 0) || (!/^[+-]?\d+$/.test(s) && !s.includes('{{'))) {
+      err(c, 'invalid-deadline', `${where}.activeDeadlineSeconds must be a positive integer > 0 or an argo variable.`, ads);
+    }
+  }
+  if (leaf && y.get(tmpl, 'parallelism') !== undefined && !y.isNull(y.get(tmpl, 'parallelism'))) {
+    err(c, 'parallelism-not-leaf', `${where}.parallelism is only valid for steps and dag templates.`, y.pair(tmpl, 'parallelism'));
+  }
+  const policy = y.str(y.get(tmpl, 'retryStrategy', 'retryPolicy'));
+  if (policy && !['Always', 'OnError', 'OnFailure', 'OnTransientError'].includes(policy)) {
+    err(c, 'invalid-retry-policy', `${where}: ${policy} is not a valid RetryPolicy (Always, OnError, OnFailure or OnTransientError).`, y.get(tmpl, 'retryStrategy', 'retryPolicy'));
+  }
+  checkLeafFields(c, tmpl, types, where);
+  checkMetrics(c, tmpl, where);
+
+  // Variables, then the body, then outputs (Argo's order).
+  const scope = inputScope(c, tmpl, leaf);
+  if (types.includes('steps')) {
+    if (!checkSteps(c, tmpl, where, scope)) return;
+  } else if (types.includes('dag')) {
+    if (!checkDag(c, tmpl, where, scope)) return;
+  } else if (types.length === 1) {
+    for (const o of y.seq(y.get(tmpl, 'outputs', 'artifacts'))) scope.add(`outputs.artifacts.${y.str(y.get(o, 'name'))}.path`);
+    // Leaf templates are resolved whole, outputs and all.
+    if (!resolveAll(c, scope, tmpl, where, false, TEMPLATE_FIELDS)) return;
+  }
+  checkOutputs(c, tmpl, types, where, scope);
+}
+
+function checkLeafFields(c: Ctx, tmpl: YValue, types: string[], where: string): void {
+  const y = c.y;
+  const container = y.get(tmpl, 'container');
+  if (types[0] === 'container') {
+    if (!nonEmptyStr(y, y.get(container, 'image')) && !c.defaultImage.container) err(c, 'missing-image', `${where}.container.image may not be empty.`, y.pair(tmpl, 'container'));
+    const mounts = new Map<string, string>();
+    y.seq(y.get(container, 'volumeMounts')).forEach((m, i) => {
+      const path = y.str(y.get(m, 'mountPath'));
+      if (path === undefined) return;
+      const prev = mounts.get(path);
+      if (prev) err(c, 'mount-collision', `${where}.container.volumeMounts[${i}].mountPath '${path}' already mounted in ${prev}.`, y.get(m, 'mountPath'));
+      mounts.set(path, `container.volumeMounts.${y.str(y.get(m, 'name'))}`);
+    });
+    y.seq(y.get(tmpl, 'inputs', 'artifacts')).forEach((a, i) => {
+      const path = y.str(y.get(a, 'path'));
+      if (!path) return;
+      const prev = mounts.get(path);
+      if (prev) err(c, 'mount-collision', `${where}.inputs.artifacts[${i}].path '${path}' already mounted in ${prev}.`, y.get(a, 'path'));
+      mounts.set(path, `inputs.artifacts.${y.str(y.get(a, 'name'))}`);
+    });
+  }
+  if (types[0] === 'script' && !nonEmptyStr(y, y.get(tmpl, 'script', 'image')) && !c.defaultImage.script) {
+    err(c, 'missing-image', `${where}.script.image may not be empty.`, y.pair(tmpl, 'script'));
+  }
+  if (types[0] === 'containerSet') {
+    const cs = y.get(tmpl, 'containerSet');
+    const names = new Set(y.seq(y.get(cs, 'containers')).map((ct) => y.str(y.get(ct, 'name'))));
+    for (const ct of y.seq(y.get(cs, 'containers'))) {
+      for (const d of y.seq(y.get(ct, 'dependencies'))) {
+        const dn = y.str(d);
+        if (dn !== undefined && !names.has(dn)) err(c, 'missing-dependency', `${where}.containerSet.containers.${y.str(y.get(ct, 'name'))} dependency '${dn}' not defined.`, d);
+      }
+    }
+    const needsMain = ['inputs.artifacts', 'outputs.parameters', 'outputs.artifacts'].some((p) => nonEmptySeq(y, y.get(tmpl, p.split('.')[0], p.split('.')[1])));
+    if (needsMain && !names.has('main')) err(c, 'container-set-main', `${where}.containerSet.containers must have a container named "main" for input or output.`, y.pair(tmpl, 'containerSet'));
+  }
+  if (types[0] === 'resource') {
+    const r = y.get(tmpl, 'resource');
+    const action = y.str(y.get(r, 'action')) ?? '';
+    if (!action.includes('{{') && !['get', 'create', 'apply', 'delete', 'replace', 'patch'].includes(action)) {
+      err(c, 'invalid-resource-action', `${where}.resource.action must be one of: get, create, apply, delete, replace, patch.`, y.get(r, 'action') ?? r);
+      return;
+    }
+    if (action === 'delete' || action === 'get') return;
+    const manifest = y.str(y.get(r, 'manifest')) ?? '';
+    const from = y.get(r, 'manifestFrom');
+    if (!manifest && from === undefined) err(c, 'missing-manifest', `either ${where}.resource.manifest or ${where}.resource.manifestFrom must be specified.`, r);
+    else if (manifest && from !== undefined) err(c, 'manifest-and-manifest-from', 'shouldn\'t have both `manifest` and `manifestFrom` specified in `Manifest` for resource template.', y.pair(r, 'manifestFrom'));
+    else if (from !== undefined) {
+      const art = y.str(y.get(from, 'artifact', 'name'));
+      const inputs = new Set(y.seq(y.get(tmpl, 'inputs', 'artifacts')).map((a) => y.str(y.get(a, 'name'))));
+      if (art !== undefined && !inputs.has(art)) err(c, 'unknown-artifact', `artifact ${art} in \`manifestFrom\` refer to a non-exist artifact.`, y.get(from, 'artifact', 'name'));
+    } else if (!manifest.includes('{{')) {
+      // Placeholders make the text unreadable as YAML before Argo substitutes them: only plain manifests are checked.
+      const { docs } = loadDocuments(manifest);
+      if (docs.some((d) => d.errors.length)) err(c, 'invalid-manifest', `${where}.resource.manifest must be a valid yaml.`, y.get(r, 'manifest'));
+    }
+  }
+}
+
+function checkMetrics(c: Ctx, tmpl: YValue, where: string): void {
+  const y = c.y;
+  for (const m of y.seq(y.get(tmpl, 'metrics', 'prometheus'))) {
+    const name = y.str(y.get(m, 'name')) ?? '';
+    if (!METRIC_NAME.test(name)) {
+      err(c, 'invalid-metric', `${where} metric name '${name}' is invalid. Metric names must contain alphanumeric characters or '_'.`, y.get(m, 'name') ?? m);
+      return;
+    }
+    for (const l of y.seq(y.get(m, 'labels'))) {
+      const key = y.str(y.get(l, 'key')) ?? '';
+      if (!METRIC_NAME.test(key)) {
+        err(c, 'invalid-metric', `metric label '${key}' is invalid: keys may only contain alphanumeric characters or '_'.`, y.get(l, 'key') ?? l);
+        return;
+      }
+    }
+    if (!nonEmptyStr(y, y.get(m, 'help'))) {
+      err(c, 'invalid-metric', `${where} metric '${name}' must contain a help string under 'help: ' field.`, m);
+      return;
+    }
+    const gauge = y.get(m, 'gauge');
+    let problem: string | undefined;
+    if (gauge !== undefined) {
+      const value = y.str(y.get(gauge, 'value')) ?? '';
+      if (!value) problem = 'missing gauge.value';
+      else if (y.str(y.get(gauge, 'realtime')) === 'true' && value.includes('resourcesDuration.')) problem = "'resourcesDuration.*' metrics cannot be used in real-time";
+    }
+    for (const k of ['counter', 'histogram']) {
+      const sub = y.get(m, k);
+      if (!problem && sub !== undefined && !nonEmptyStr(y, y.get(sub, 'value'))) problem = `missing ${k}.value`;
+    }
+    if (problem) {
+      err(c, 'invalid-metric', `${where} metric '${name}' error: ${problem}.`, gauge ?? m);
+      return;
+    }
+  }
+}
+
+function checkOutputs(c: Ctx, tmpl: YValue, types: string[], where: string, scope: Scope): void {
+  const y = c.y;
+  const leaf = isLeaf(types);
+  checkNames(c, y.get(tmpl, 'outputs', 'parameters'), `${where}.outputs.parameters`, 'param');
+  checkNames(c, y.get(tmpl, 'outputs', 'artifacts'), `${where}.outputs.artifacts`, 'param');
+  if (!leaf && !resolveAll(c, scope, y.get(tmpl, 'outputs'), `${where}.outputs`, false)) return;
+  for (const a of y.seq(y.get(tmpl, 'outputs', 'artifacts'))) {
+    if (!leaf && nonEmptyStr(y, y.get(a, 'path'))) err(c, 'artifact-path-not-leaf', `${where}.outputs.artifacts.${y.str(y.get(a, 'name'))}.path only valid in container/script templates.`, y.pair(a, 'path'));
+  }
+  for (const p of y.seq(y.get(tmpl, 'outputs', 'parameters'))) {
+    const ref = `${where}.outputs.parameters.${y.str(y.get(p, 'name')) ?? '?'}`;
+    const value = y.get(p, 'value');
+    const vf = y.get(p, 'valueFrom');
+    const hasValue = value !== undefined && !y.isNull(value);
+    const hasFrom = vf !== undefined && !y.isNull(vf);
+    if (hasValue && hasFrom) {
+      err(c, 'output-value-and-value-from', `${ref} has both valueFrom and value specified. Choose one.`, p);
+      continue;
+    }
+    if (hasValue) continue;
+    if (!hasFrom) {
+      err(c, 'output-without-value', `${ref} does not have valueFrom or value specified.`, p);
+      continue;
+    }
+    const kinds = ['path', 'jqFilter', 'jsonPath', 'parameter', 'expression'].filter((k) => nonEmptyStr(y, y.get(vf, k)));
+    const n = kinds.length + (y.get(vf, 'supplied') !== undefined && !y.isNull(y.get(vf, 'supplied')) ? 1 : 0);
+    if (n === 0) {
+      err(c, 'output-value-from', `${ref}: valueFrom type unspecified. choose one of: path, jqFilter, jsonPath, parameter, raw, expression.`, vf);
+      continue;
+    }
+    if (n > 1) {
+      err(c, 'output-value-from', `${ref}: multiple valueFrom types specified. choose one of: path, jqFilter, jsonPath, parameter, raw.`, vf);
+      continue;
+    }
+    const t = types[0];
+    if ((t === 'container' || t === 'containerSet' || t === 'script') && !kinds.includes('path')) {
+      err(c, 'output-value-from', `${ref}.path must be specified for ${t[0].toUpperCase()}${t.slice(1)} templates.`, vf);
+    } else if (t === 'resource' && !kinds.includes('jqFilter') && !kinds.includes('jsonPath')) {
+      err(c, 'output-value-from', `${ref} .jqFilter or jsonPath must be specified for Resource templates.`, vf);
+    } else if ((t === 'dag' || t === 'steps') && !kinds.includes('parameter') && !kinds.includes('expression')) {
+      err(c, 'output-value-from', `${ref}.parameter or expression must be specified for ${t === 'dag' ? 'DAG' : 'Steps'} templates.`, vf);
+    }
+  }
+}
+
+function checkSteps(c: Ctx, tmpl: YValue, where: string, scope: Scope): boolean {
+  const y = c.y;
+  if (y.get(tmpl, 'activeDeadlineSeconds') !== undefined) return true;
+  const seen = new Set<string>();
+  const groups = y.seq(y.get(tmpl, 'steps'));
+  for (let gi = 0; gi < groups.length; gi++) {
+    for (const step of y.seq(groups[gi])) {
+      if (!y.isMap(step)) continue;
+      const nameNode = y.get(step, 'name');
+      const name = y.str(nameNode);
+      if (!name) return false; // argo.ts reports the missing name
+      if (seen.has(name)) return false; // argo.ts reports the duplicate
+      if (name.length > 128 || !FIELD_NAME.test(name)) {
+        err(c, 'invalid-name', `${where}.steps[${gi}].name '${name.length > 80 ? name.slice(0, 80) + '…' : name}' is invalid: ${FIELD_NAME_MSG}`, nameNode);
+        return false;
+      }
+      seen.add(name);
+      const stepWhere = `${where}.steps[${gi}].${name}`;
+      scope.add(`steps.${name}.status`);
+      const before = c.diags.list.length;
+      const loop = checkLoop(c, step, stepWhere, scope);
+      checkArguments(c, y.get(step, 'arguments'), `${stepWhere}.arguments.`, false);
+      checkHooks(c, step, stepWhere);
+      if (c.diags.list.length !== before) return false;
+      // A step with an exit hook may pass its own outputs to it.
+      if (hasExitHook(c, step)) addOutputs(c, step, `steps.${name}`, scope, false, false);
+      if (y.get(step, 'inline') === undefined && !resolveAll(c, scope, step, `${where}.steps`, loop.anyItem)) return false;
+      const aggregate = nonEmptySeq(y, y.get(step, 'withItems')) || nonEmptyStr(y, y.get(step, 'withParam'));
+      addOutputs(c, step, `steps.${name}`, scope, aggregate, false);
+      checkSupplied(c, step, y.get(step, 'arguments'), stepWhere, y.get(step, 'template') ?? y.get(step, 'templateRef') ?? step);
+    }
+  }
+  return true;
+}
+
+function hasExitHook(c: Ctx, call: YValue): boolean {
+  return nonEmptyStr(c.y, c.y.get(call, 'onExit')) || c.y.get(call, 'hooks', 'exit') !== undefined;
+}
+
+function checkHooks(c: Ctx, call: YValue, where: string): void {
+  const y = c.y;
+  for (const [name, hook, pair] of y.entries(y.get(call, 'hooks'))) {
+    if (name !== 'exit' && !nonEmptyStr(y, y.get(hook, 'expression'))) err(c, 'hook-expression', `${where}.${name} Expression required.`, pair.key);
+  }
+}
+
+function checkDag(c: Ctx, tmpl: YValue, where: string, scope: Scope): boolean {
+  const y = c.y;
+  if (y.get(tmpl, 'activeDeadlineSeconds') !== undefined) return true;
+  const tasksNode = y.get(tmpl, 'dag', 'tasks');
+  const tasks = y.seq(tasksNode).filter((t) => y.isMap(t));
+  if (!tasks.length) {
+    if (y.isSeq(tasksNode) || tasksNode === undefined || y.isNull(tasksNode)) err(c, 'empty-dag', `${where} must have at least one task.`, tasksNode ?? y.get(tmpl, 'dag'));
+    return false;
+  }
+  const byName = new Map<string, YValue>();
+  for (const t of tasks) {
+    const n = y.str(y.get(t, 'name'));
+    if (n === undefined || byName.has(n)) return false; // argo.ts reports missing and duplicate names
+    byName.set(n, t);
+  }
+  const usingDepends = tasks.some((t) => nonEmptyStr(y, y.get(t, 'depends')));
+  // Dependencies per task (depends references or the dependencies list), for ancestry.
+  const deps = new Map<string, string[]>();
+  for (const [n, t] of byName) {
+    const expr = y.str(y.get(t, 'depends'));
+    const list = expr ? parseDepends(expr).refs.map((r) => r.task) : y.seq(y.get(t, 'dependencies')).map((d) => y.str(d) ?? '');
+    deps.set(n, [...new Set(list)]);
+  }
+  for (const [n, t] of byName) {
+    const tWhere = `${where}.tasks.${n}`;
+    const nameNode = y.get(t, 'name');
+    if (n.length > 128 || !FIELD_NAME.test(n)) {
+      err(c, 'invalid-name', `${where}.tasks.name '${n.length > 80 ? n.slice(0, 80) + '…' : n}' is invalid: ${FIELD_NAME_MSG}`, nameNode);
+      return false;
+    }
+    const hasDependencies = nonEmptySeq(y, y.get(t, 'dependencies'));
+    if ((usingDepends || hasDependencies) && /^[0-9]/.test(n)) {
+      err(c, 'task-name-digit', `${tWhere} name cannot begin with a digit when using either 'depends' or 'dependencies'.`, nameNode);
+      return false;
+    }
+    if (usingDepends && hasDependencies) {
+      err(c, 'depends-and-dependencies', `${where} cannot use both 'depends' and 'dependencies' in the same DAG template.`, y.pair(t, 'dependencies'));
+      return false;
+    }
+    const continueOn = y.get(t, 'continueOn');
+    if (usingDepends && continueOn !== undefined && !y.isNull(continueOn)) {
+      err(c, 'continue-on-with-depends', `${where} cannot use 'continueOn' when using 'depends'. Instead use 'dep-task.Failed'/'dep-task.Errored'.`, y.pair(t, 'continueOn'));
+      return false;
+    }
+    const expr = y.str(y.get(t, 'depends'));
+    if (expr) {
+      const parsed = parseDepends(expr);
+      const bad = parsed.unknownResults[0];
+      if (bad && !parsed.error) {
+        err(c, 'depends-result', `${tWhere} task result '${bad.result}' for task '${bad.task}' is invalid (Succeeded, Failed, Errored, Skipped, Omitted, Daemoned, AnySucceeded or AllFailed).`, y.get(t, 'depends'));
+        return false;
+      }
+      for (const r of parsed.refs) {
+        const dep = byName.get(r.task);
+        if (!dep || (r.result !== 'AnySucceeded' && r.result !== 'AllFailed')) continue;
+        if (!nonEmptySeq(y, y.get(dep, 'withItems')) && !nonEmptyStr(y, y.get(dep, 'withParam')) && y.get(dep, 'withSequence') === undefined) {
+          err(c, 'items-condition-without-items', `${tWhere} dependency '${r.task}' uses an items-based condition such as .AnySucceeded or .AllFailed but does not contain any items.`, y.get(t, 'depends'));
+          return false;
+        }
+      }
+    }
+    const aggregate = nonEmptySeq(y, y.get(t, 'withItems')) || nonEmptyStr(y, y.get(t, 'withParam'));
+    addOutputs(c, t, `tasks.${n}`, scope, aggregate, false);
+  }
+  const target = y.get(tmpl, 'dag', 'target');
+  const targetText = y.str(target);
+  if (targetText) {
+    if (!resolveAll(c, scope, target, `${where}.targets`, false)) return false;
+    for (const name of targetText.split(' ')) {
+      if (PARAM_REF.test(name) || byName.has(name)) continue;
+      err(c, 'unknown-target', `${where}.targets: target '${name}' is not defined.`, target);
+      return false;
+    }
+  }
+  const ancestry = (name: string): Set<string> => {
+    const out = new Set<string>();
+    const stack = [...(deps.get(name) ?? [])];
+    while (stack.length) {
+      const d = stack.pop()!;
+      if (out.has(d) || !byName.has(d)) continue;
+      out.add(d);
+      stack.push(...(deps.get(d) ?? []));
+    }
+    return out;
+  };
+  for (const [n, t] of byName) {
+    const tWhere = `${where}.tasks.${n}`;
+    const taskScope = new Scope(scope);
+    if (y.get(t, 'hooks') !== undefined) taskScope.add(`tasks.${n}.status`);
+    const ancestors = ancestry(n);
+    for (const a of ancestors) {
+      const at = byName.get(a)!;
+      addOutputs(c, at, `tasks.${a}`, taskScope, nonEmptySeq(y, y.get(at, 'withItems')) || nonEmptyStr(y, y.get(at, 'withParam')), true);
+    }
+    const before = c.diags.list.length;
+    const loop = checkLoop(c, t, tWhere, taskScope);
+    if (c.diags.list.length !== before) return false;
+    if (y.get(t, 'inline') === undefined && !resolveAll(c, taskScope, t, tWhere, loop.anyItem)) return false;
+    checkArguments(c, y.get(t, 'arguments'), `${tWhere}.arguments.`, false);
+    checkHooks(c, t, tWhere);
+    if (c.diags.list.length !== before) return false;
+    for (const p of y.seq(y.get(t, 'arguments', 'parameters'))) {
+      const v = y.str(y.get(p, 'value'));
+      if (!v?.startsWith('{{tasks.')) continue;
+      const ref = v.split('.')[1];
+      if (!ancestors.has(ref)) {
+        err(c, 'missing-dependency', `${tWhere}: missing dependency '${ref}' for parameter '${y.str(y.get(p, 'name'))}' (add it to depends or dependencies).`, y.get(p, 'value'));
+        return false;
+      }
+    }
+    for (const a of y.seq(y.get(t, 'arguments', 'artifacts'))) {
+      const from = y.str(y.get(a, 'from'));
+      if (!from?.startsWith('{{tasks.')) continue;
+      const ref = from.split('.')[1];
+      if (!ancestors.has(ref)) {
+        err(c, 'missing-dependency', `${tWhere}: missing dependency '${ref}' for artifact '${y.str(y.get(a, 'name'))}' (add it to depends or dependencies).`, y.get(a, 'from'));
+        return false;
+      }
+    }
+    checkSupplied(c, t, y.get(t, 'arguments'), tWhere, y.get(t, 'template') ?? y.get(t, 'templateRef') ?? t);
+  }
+  return true;
+}
+
+/** The global variables a Workflow's templates may use (newTemplateValidationCtx + ValidateWorkflow). */
+function globalsOf(y: YamlView, root: YValue, spec: YValue, kind: ArgoTemplateSource['kind']): Scope {
+  const g = new Scope();
+  for (const n of ['name', 'namespace', 'mainEntrypoint', 'serviceAccountName', 'uid', 'status', 'annotations', 'annotations.json', 'labels', 'labels.json']) g.add(`workflow.${n}`);
+  const params = y.seq(y.get(spec, 'arguments', 'parameters'));
+  if (params.length) {
+    g.add('workflow.parameters');
+    g.add('workflow.parameters.json');
+  }
+  for (const p of params) {
+    const n = y.str(y.get(p, 'name'));
+    if (n) g.add(`workflow.parameters.${n}`);
+  }
+  const meta = kind === 'CronWorkflow' ? undefined : y.get(root, 'metadata');
+  for (const src of [meta, y.get(spec, 'workflowMetadata')]) {
+    for (const [k] of y.entries(y.get(src, 'annotations'))) g.add(`workflow.annotations.${k}`);
+    for (const [k] of y.entries(y.get(src, 'labels'))) g.add(`workflow.labels.${k}`);
+    for (const [k] of y.entries(y.get(src, 'labelsFrom'))) g.add(`workflow.labels.${k}`);
+  }
+  if (y.get(spec, 'priority') !== undefined) g.add('workflow.priority');
+  if (nonEmptyStr(y, y.get(spec, 'onExit'))) g.add('workflow.failures');
+  // Global outputs: any name some template exports; a parameterised globalName allows all.
+  for (const t of y.seq(y.get(spec, 'templates'))) {
+    for (const kind2 of ['parameters', 'artifacts']) {
+      for (const o of y.seq(y.get(t, 'outputs', kind2))) {
+        const gn = y.str(y.get(o, 'globalName'));
+        if (!gn) continue;
+        if (gn.includes('{{')) g.add('workflow.outputs.*');
+        else g.add(`workflow.outputs.${kind2}.${gn}`);
+      }
+    }
+  }
+  return g;
+}
+
+export function validateArgoSpec(
+  y: YamlView,
+  root: YValue,
+  src: ArgoTemplateSource,
+  diags: Diagnostics,
+  index: TemplateIndex | undefined,
+): void {
+  const spec = src.spec;
+  if (!y.isMap(spec)) return;
+  const text = y.lines.text;
+  const c: Ctx = {
+    y, diags, index, kind: src.kind, spec, templates: src.templates,
+    templateValidation: src.kind === 'WorkflowTemplate' || src.kind === 'ClusterWorkflowTemplate',
+    globals: globalsOf(y, root, spec, src.kind),
+    selfContained: !/\b(templateRef|workflowTemplateRef)\s*:/.test(text),
+    defaultImage: {
+      container: nonEmptyStr(y, y.get(spec, 'templateDefaults', 'container', 'image')),
+      script: nonEmptyStr(y, y.get(spec, 'templateDefaults', 'script', 'image')),
+    },
+  };
+  const nameNode = y.get(root, 'metadata', 'name');
+  const name = y.str(nameNode);
+  const max = src.kind === 'CronWorkflow' ? 52 : 63;
+  if (name && name.length > max) {
+    const what = { Workflow: 'workflow', WorkflowTemplate: 'workflow template', ClusterWorkflowTemplate: 'cluster workflow template', CronWorkflow: 'cron workflow' }[src.kind];
+    err(c, 'name-too-long', `${what} name "${name}" must not be more than ${max} characters long (currently ${name.length})${src.kind === 'CronWorkflow' ? '; Argo appends a timestamp to the runs it creates' : ''}.`, nameNode);
+  }
+  const wtRef = y.get(spec, 'workflowTemplateRef');
+  if (wtRef !== undefined && nonEmptySeq(y, y.get(spec, 'templates'))) {
+    err(c, 'templates-with-template-ref', 'Templates is invalid field in spec if workflow referred WorkflowTemplate reference.', y.pair(spec, 'templates'));
+    return;
+  }
+  checkNames(c, y.get(spec, 'templates'), 'spec.templates', 'field', true);
+  checkNames(c, y.get(spec, 'arguments', 'parameters'), 'spec.arguments.parameters', 'param');
+  checkNames(c, y.get(spec, 'arguments', 'artifacts'), 'spec.arguments.artifacts', 'param');
+  // A Workflow must give every argument a value; a WorkflowTemplate's come with the Workflow.
+  checkArguments(c, y.get(spec, 'arguments'), 'spec.arguments.', c.templateValidation || wtRef !== undefined);
+  for (const [hookName, , pair] of y.entries(y.get(spec, 'hooks'))) {
+    if (hookName !== 'exit' && !nonEmptyStr(y, y.get(y.get(spec, 'hooks'), hookName, 'expression'))) err(c, 'hook-expression', `hooks.${hookName} Expression required.`, pair.key);
+  }
+  // The entrypoint runs with the Workflow's own arguments: its inputs must be among them.
+  const entry = y.str(y.get(spec, 'entrypoint'));
+  if (entry && !c.templateValidation && wtRef === undefined && c.templates.has(entry)) {
+    checkEntrypointInputs(c, entry, y.get(spec, 'arguments'));
+  }
+  for (const [tName, tmpl] of c.templates) {
+    if (!y.isMap(tmpl)) continue;
+    if (tName.length > 128 || !FIELD_NAME.test(tName)) continue; // reported by checkNames
+    checkTemplate(c, tmpl, tName);
+  }
+}
+
+/** Inputs of the entrypoint template that neither it nor spec.arguments give a value. */
+function checkEntrypointInputs(c: Ctx, entry: string, args: YValue): void {
+  const y = c.y;
+  const tmpl = c.templates.get(entry);
+  const supplied = new Set(y.seq(y.get(args, 'parameters')).map((p) => y.str(y.get(p, 'name'))));
+  for (const p of y.seq(y.get(tmpl, 'inputs', 'parameters'))) {
+    const name = y.str(y.get(p, 'name'));
+    if (!name || supplied.has(name)) continue;
+    if (['value', 'default', 'valueFrom'].some((k) => y.get(p, k) !== undefined && !y.isNull(y.get(p, k)))) continue;
+    err(c, 'parameter-not-supplied', `templates.${entry} inputs.parameters.${name} was not supplied: give it a value or default, or pass it in spec.arguments.parameters.`, y.get(p, 'name'));
+    return;
+  }
+}
