@@ -171,6 +171,8 @@ export interface StartOptions {
   onPod?: (pod: PodInfo) => void;
   /** The local registry (localhost:<port>), for the advice when an image cannot be pulled. */
   localRegistry?: string;
+  /** See WatchRunOptions.unreachableMs. */
+  unreachableMs?: number;
 }
 
 /**
@@ -181,7 +183,13 @@ export interface StartOptions {
  */
 export async function startComponent(kc: KubeConfig, manifests: ComponentManifests, opts: StartOptions = {}): Promise<StartedRun> {
   const submitting = submitComponent(kc, manifests);
-  const watch = watchRun(kc, manifests.ref, { invokedAt: opts.invokedAt, onUpdate: opts.onUpdate, onPod: opts.onPod, localRegistry: opts.localRegistry });
+  const watch = watchRun(kc, manifests.ref, {
+    invokedAt: opts.invokedAt,
+    onUpdate: opts.onUpdate,
+    onPod: opts.onPod,
+    localRegistry: opts.localRegistry,
+    unreachableMs: opts.unreachableMs,
+  });
   let submitted: SubmittedRun;
   try {
     submitted = await submitting;

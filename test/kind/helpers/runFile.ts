@@ -98,6 +98,7 @@ export async function runFile(
   const started = await startComponent(kc, manifests, {
     invokedAt,
     localRegistry: cluster.registry,
+    unreachableMs: opts.unreachableMs,
     onPod: (p) => {
       record.pods.set(p.name, p);
       if (p.problem && !record.problems.some((q) => q.reason === p.problem?.reason)) record.problems.push(p.problem);
