@@ -127,10 +127,15 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(`[bench:loop] failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-    process.exit(1);
-  },
-);
+// --kind: the same loop on the real Kindling kind cluster (kind.ts), with real containers.
+if (process.argv.includes('--kind')) {
+  void import('./kind');
+} else {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(`[bench:loop] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      process.exit(1);
+    },
+  );
+}
