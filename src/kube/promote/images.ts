@@ -25,9 +25,15 @@ export interface CopiedImage {
   result: CopyImageResult;
 }
 
-/** Local images of the documents, in order of first appearance. */
-export function localImages(documents: readonly PlannedDocument[]): string[] {
-  return [...new Set(documents.flatMap((d) => collectImages(d.object)))].filter((image) => localRegistryHost(image));
+/**
+ * Local images of the documents, in order of first appearance; those already on the target registry
+ * are not copied onto themselves (a target registry on this machine, as in the tests).
+ */
+export function localImages(documents: readonly PlannedDocument[], targetHost?: string): string[] {
+  return [...new Set(documents.flatMap((d) => collectImages(d.object)))].filter((image) => {
+    const host = localRegistryHost(image);
+    return host !== undefined && host !== targetHost;
+  });
 }
 
 export async function copyLocalImages(
@@ -35,9 +41,9 @@ export async function copyLocalImages(
   target: ImageTarget,
   progress: (message: string) => void,
 ): Promise<{ documents: PlannedDocument[]; copied: CopiedImage[] }> {
-  const images = localImages(documents);
-  const copied: CopiedImage[] = [];
   const { host } = splitRegistry(target.registry);
+  const images = localImages(documents, host);
+  const copied: CopiedImage[] = [];
   for (const image of images) {
     let last = 0;
     const onProgress = (event: CopyProgress) => {
