@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { cacheRoot, ensureBuilt, run } from '../lib/build.mjs';
 
@@ -47,7 +48,7 @@ export function kindPaths(versions, root = cacheRoot()) {
   const bin = join(root, 'bin');
   return {
     root: join(root, 'kind'),
-    kindBinDir: join(process.env.KINDLING_CACHE || join(root, '..'), 'kind', versions.kind),
+    kindBinDir: join(process.env.KINDLING_CACHE || join(homedir(), '.cache', 'kindling'), 'kind', versions.kind), // scripts/kind-build.sh's folder
     kubeDir: join(bin, `kubernetes-${versions.kubernetes}`),
     nodeBinDir: join(bin, `kubernetes-node-${versions.kubernetes}`),
     kubectl: join(bin, `kubernetes-node-${versions.kubernetes}`, 'kubectl'),
@@ -181,13 +182,17 @@ export async function ensureKindImages({ repoRoot, dockerHost, log, logStream, o
   const timings = [];
   const step = async (label, fn) => {
     const t = Date.now();
-    log(`${label} …`);
+    const say = (line) => {
+      log(line);
+      logStream?.write(`\n[kind build ${new Date().toISOString()}] ${line}\n`); // so build.log shows which step printed what
+    };
+    say(`${label} …`);
     const result = await fn();
     const ms = Date.now() - t;
     if (result !== 'cached') {
       timings.push({ step: label, ms });
-      log(`${label}: done in ${fmt(ms)}`);
-    } else log(`${label}: cached`);
+      say(`${label}: done in ${fmt(ms)}`);
+    } else say(`${label}: cached`);
     return result;
   };
 
