@@ -135,8 +135,24 @@ export function buildComponent(req: ComponentRequest): ComponentManifests {
     container.volumeMounts = [...mounts, { name: 'kindling-output', mountPath: POD_OUTPUT_DIR }];
     volumes.push({ name: 'kindling-output', emptyDir: {} });
   }
-  const wf = workflow(req, meta, volumes, podAnnotations, { name: 'main', container });
-  const out: ComponentManifests = { kind: req.kind, runName: req.runName, namespace, image, configMap, resource: wf, ref: workflowRef(req.runName, namespace) };
+  const out: ComponentManifests =
+    req.runAs === 'pod'
+      ? {
+          kind: req.kind,
+          runName: req.runName,
+          namespace,
+          image,
+          configMap,
+          resource: {
+            apiVersion: 'v1',
+            kind: 'Pod',
+            // The pod is the run: its annotations are the run's provenance plus the pod annotations.
+            metadata: { ...meta, annotations: podAnnotations },
+            spec: { restartPolicy: 'Never', serviceAccountName: req.config.serviceAccount ?? configDefaults.serviceAccount, containers: [{ name: 'main', ...container }], volumes },
+          },
+          ref: { group: '', version: 'v1', plural: 'pods', kind: 'Pod', name: req.runName, namespace },
+        }
+      : { kind: req.kind, runName: req.runName, namespace, image, configMap, resource: workflow(req, meta, volumes, podAnnotations, { name: 'main', container }), ref: workflowRef(req.runName, namespace) };
   if (req.kind === 'notebook') {
     out.notebookOutput = {
       relativePath: relDir ? `${relDir}/${outputName(fileName)}` : outputName(fileName),

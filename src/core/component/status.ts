@@ -53,6 +53,25 @@ export function withFailureDetail(message: string | undefined, detail: string | 
   return missing.length ? `${message} (${missing.join(': ')})` : message;
 }
 
+interface PodStatusShape {
+  status?: {
+    phase?: string;
+    reason?: string;
+    message?: string;
+    containerStatuses?: { name?: string; state?: { terminated?: { reason?: string; message?: string; exitCode?: number } } }[];
+  };
+}
+
+/** A bare-Pod run: the pod's own phase; a failure says how its container ended. */
+export function podStatus(obj: PodStatusShape): RunStatus {
+  const raw = obj.status?.phase ?? '';
+  const phase: RunPhase = raw === '' || raw === 'Pending' ? 'Pending' : raw === 'Running' ? 'Running' : raw === 'Succeeded' ? 'Succeeded' : raw === 'Failed' ? 'Failed' : 'Unknown';
+  if (phase !== 'Failed') return { phase, raw: raw || undefined };
+  const t = obj.status?.containerStatuses?.map((c) => c.state?.terminated).find((x) => x && (x.exitCode ?? 0) !== 0);
+  const message = t ? [t.reason, t.message, `exit code ${t.exitCode}`].filter(Boolean).join(': ') : [obj.status?.reason, obj.status?.message].filter(Boolean).join(': ');
+  return { phase, raw, message: message || undefined };
+}
+
 interface SparkStatusShape {
   status?: { applicationState?: { state?: string; errorMessage?: string } };
 }

@@ -50,6 +50,11 @@ export interface ComponentRequest {
   asPipeline?: boolean;
   /** Extra annotations for the run's pods (e.g. the test environment's "make this pod fail"). */
   podAnnotations?: Record<string, string>;
+  /**
+   * Script, shell and notebook components: a one-step Argo Workflow (default) or a bare Pod, which
+   * starts without Argo's controller round trip and executor containers (docs/benchmarks.md).
+   */
+  runAs?: 'workflow' | 'pod';
 }
 
 export interface ObjectMeta {
@@ -121,6 +126,19 @@ export interface Workflow {
   };
 }
 
+/** A bare Pod run: the Workflow's main container, labels and annotations, without Argo. */
+export interface Pod {
+  apiVersion: 'v1';
+  kind: 'Pod';
+  metadata: ObjectMeta;
+  spec: {
+    restartPolicy: 'Never';
+    serviceAccountName: string;
+    containers: ContainerSpec[];
+    volumes: VolumeSpec[];
+  };
+}
+
 export interface SparkPodSpec {
   cores: number;
   /** CPU request of the pod (the operator's coreRequest), when below `cores`. */
@@ -178,7 +196,7 @@ export interface ResourceRef {
   group: string;
   version: string;
   plural: string;
-  kind: 'Workflow' | 'SparkApplication';
+  kind: 'Workflow' | 'SparkApplication' | 'Pod';
   name: string;
   namespace: string;
 }
@@ -190,7 +208,7 @@ export interface ComponentManifests {
   image: string;
   /** Present with configMap delivery; create it before `resource`. */
   configMap?: ConfigMap;
-  resource: Workflow | SparkApplication;
+  resource: Workflow | SparkApplication | Pod;
   ref: ResourceRef;
   /** Notebook only: where the executed notebook ends up (workspace-relative) and how it gets there. */
   notebookOutput?: { relativePath: string; via: 'hostPath' | 'logs' };

@@ -1,5 +1,5 @@
 /** Stops a run: Argo → spec.shutdown=Terminate (keeps the record, kills pods); Spark → delete. */
-import { CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import type { ResourceRef } from '../../core/component';
 import { classifyKubeError, statusCodeOf } from './errors';
 
@@ -7,6 +7,11 @@ export async function cancelRun(kc: KubeConfig, ref: ResourceRef): Promise<'term
   const custom = kc.makeApiClient(CustomObjectsApi);
   const base = { group: ref.group, version: ref.version, namespace: ref.namespace, plural: ref.plural, name: ref.name };
   try {
+    if (ref.kind === 'Pod') {
+      // A bare-Pod run has nothing above it: deleting the pod stops it (its log stays in the channel).
+      await kc.makeApiClient(CoreV1Api).deleteNamespacedPod({ name: ref.name, namespace: ref.namespace, gracePeriodSeconds: 5 });
+      return 'deleted';
+    }
     if (ref.kind === 'Workflow') {
       await custom.patchNamespacedCustomObject({ ...base, body: { spec: { shutdown: 'Terminate' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
       return 'terminated';

@@ -1,6 +1,6 @@
 /** The runs Kindling created in a namespace (for the Runs view after a reload). */
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { Labels, sparkStatus, workflowStatus, type ResourceRef, type RunKind, type RunStatus } from '../../core/component';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { Labels, podStatus, sparkStatus, workflowStatus, type ResourceRef, type RunKind, type RunStatus } from '../../core/component';
 import { classifyKubeError, statusCodeOf } from './errors';
 
 export interface RunSummary {
@@ -54,6 +54,25 @@ export async function listRuns(kc: KubeConfig, namespace: string): Promise<RunSu
         annotations: item.metadata?.annotations ?? {},
       });
     }
+  }
+  // Bare-Pod runs: the pod is the run (no owner); Argo's and Spark's pods carry the same labels but have owners.
+  try {
+    const pods = await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace, labelSelector: `${Labels.managedBy}=kindling,${Labels.run}` });
+    for (const pod of pods.items) {
+      const name = pod.metadata?.name;
+      const labels = pod.metadata?.labels ?? {};
+      if (!name || pod.metadata?.ownerReferences?.length || labels[Labels.run] !== name) continue;
+      out.push({
+        ref: { group: '', version: 'v1', plural: 'pods', kind: 'Pod', name, namespace },
+        kind: labels[Labels.kind] as RunKind | undefined,
+        status: podStatus(pod as Parameters<typeof podStatus>[0]),
+        createdAt: pod.metadata?.creationTimestamp ? new Date(pod.metadata.creationTimestamp).toISOString() : undefined,
+        labels,
+        annotations: pod.metadata?.annotations ?? {},
+      });
+    }
+  } catch (err) {
+    throw classifyKubeError(err, kc, `list pods in ${namespace}`);
   }
   return out.sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
 }

@@ -106,6 +106,8 @@ export interface PrepareInput {
    * registry that does not answer within `digestTimeoutMs` leaves the run on the tag.
    */
   resolveLocalDigest?: boolean;
+  /** Script/shell/notebook as a one-step Workflow (default) or a bare Pod (see ComponentRequest.runAs). */
+  runAs?: 'workflow' | 'pod';
   digestTimeoutMs?: number;
 }
 
@@ -134,6 +136,7 @@ export async function prepareComponent(input: PrepareInput): Promise<ComponentMa
     parameters: input.parameters,
     asPipeline: input.asPipeline,
     podAnnotations: input.podAnnotations,
+    runAs: input.runAs,
     provenance: {
       gitCommit: git.commit,
       gitDirty: git.dirty,

@@ -1,5 +1,5 @@
 /** Creates a component run on the cluster: the ConfigMap (if any), then the Workflow / SparkApplication. */
-import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import type { ComponentManifests, ResourceRef } from '../../core/component';
 import { classifyKubeError } from './errors';
 
@@ -24,13 +24,15 @@ export async function submitComponent(kc: KubeConfig, manifests: ComponentManife
   }
   let created: { metadata?: { uid?: string } };
   try {
-    created = (await custom.createNamespacedCustomObject({
+    created = (await (manifests.resource.kind === 'Pod'
+      ? core.createNamespacedPod({ namespace: ref.namespace, body: manifests.resource as unknown as V1Pod })
+      : custom.createNamespacedCustomObject({
       group: ref.group,
       version: ref.version,
       namespace: ref.namespace,
       plural: ref.plural,
       body: manifests.resource,
-    })) as { metadata?: { uid?: string } };
+    }))) as { metadata?: { uid?: string } };
   } catch (err) {
     if (manifests.configMap) {
       // Do not leave the source behind when the run itself could not be created.
@@ -43,7 +45,7 @@ export async function submitComponent(kc: KubeConfig, manifests: ComponentManife
   let ownership: Promise<void> = Promise.resolve();
   if (manifests.configMap && uid) {
     // Owned by the run: deleting the run (or Argo's/the operator's cleanup) removes the source too.
-    const apiVersion = `${ref.group}/${ref.version}`;
+    const apiVersion = ref.group ? `${ref.group}/${ref.version}` : ref.version;
     ownership = core
       .replaceNamespacedConfigMap({
         name: manifests.configMap.metadata.name,

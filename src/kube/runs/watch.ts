@@ -10,6 +10,7 @@ import {
   lostContactMessage,
   podGoneMessage,
   podProblem,
+  podStatus,
   sparkStatus,
   withFailureDetail,
   workflowStatus,
@@ -109,7 +110,7 @@ export function watchRun(kc: KubeConfig, ref: ResourceRef, opts: WatchRunOptions
     }
     if (type !== 'ADDED' && type !== 'MODIFIED') return;
     opts.onObject?.(obj);
-    status = ref.kind === 'Workflow' ? workflowStatus(obj) : sparkStatus(obj);
+    status = ref.kind === 'Workflow' ? workflowStatus(obj) : ref.kind === 'Pod' ? podStatus(obj) : sparkStatus(obj);
     if (status.phase === 'Failed') status = withPodReason(status);
     if (isTerminal(status.phase)) timings.finishedAt ??= Date.now();
     emit();
@@ -202,7 +203,9 @@ export function watchRun(kc: KubeConfig, ref: ResourceRef, opts: WatchRunOptions
   };
 
   const ns = encodeURIComponent(ref.namespace);
-  start(`/apis/${ref.group}/${ref.version}/namespaces/${ns}/${ref.plural}`, { fieldSelector: `metadata.name=${ref.name}` }, onRun);
+  // The core group (a bare-Pod run) lives under /api, the custom resources under /apis/<group>.
+  const base = ref.group ? `/apis/${ref.group}/${ref.version}` : `/api/${ref.version}`;
+  start(`${base}/namespaces/${ns}/${ref.plural}`, { fieldSelector: `metadata.name=${ref.name}` }, onRun);
   // Argo (podMetadata) and the Spark operator (driver/executor labels) both copy our run label to pods.
   start(`/api/v1/namespaces/${ns}/pods`, { labelSelector: `${Labels.run}=${ref.name}` }, onPod);
 
