@@ -7,13 +7,11 @@
  * → done, and, for the Workflow-vs-Pod decision, the same script as a bare Pod (no Argo).
  * Writes bench-results/loop-kind.json.
  */
-import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Annotations } from '../../src/core/component';
-import { RunLogFollower, type PodInfo } from '../../src/kube/runs';
-import { kindlingCluster, type KindlingCluster } from '../../test/kind/helpers/kindlingCluster';
+import { kindlingCluster } from '../../test/kind/helpers/kindlingCluster';
 import { loadTestConfig, makeProject, runFile, testProjectConfig, type RunRecord } from '../../test/kind/helpers/runFile';
 
 const RUNS = Math.max(10, Number(process.env.KINDLING_BENCH_RUNS ?? 10));
@@ -30,45 +28,6 @@ function firstLineAt(run: RunRecord, pattern: RegExp): number {
   const line = run.lines.find((l) => pattern.test(l.text));
   if (!line) throw new Error(`${run.manifests.runName}: no line matching ${pattern} (${run.final.status.phase}: ${run.final.status.message})\n${run.output}`);
   return line.at;
-}
-
-/**
- * The same container as the one-step Workflow's main container, created as a bare Pod: what the
- * loop would cost without Argo's controller and executor. Logs through the same follower.
- */
-async function barePodFirstLine(cluster: KindlingCluster, run: RunRecord, name: string): Promise<{ firstLine: number; done: number }> {
-  const core = cluster.kc.makeApiClient(CoreV1Api);
-  const wf = run.manifests.resource as unknown as { spec: { templates: { container: Record<string, unknown> }[]; volumes: unknown[]; serviceAccountName: string } };
-  const container = { ...wf.spec.templates[0].container, name: 'main' };
-  const invokedAt = Date.now();
-  let firstLine = 0;
-  const follower = new RunLogFollower(cluster.kc, run.manifests.namespace, {
-    data: () => (firstLine ||= Date.now()),
-    note: () => undefined,
-  });
-  await core.createNamespacedPod({
-    namespace: run.manifests.namespace,
-    body: {
-      metadata: { name, namespace: run.manifests.namespace },
-      spec: { restartPolicy: 'Never', serviceAccountName: wf.spec.serviceAccountName, containers: [container], volumes: wf.spec.volumes },
-    } as V1Pod,
-  });
-  const deadline = Date.now() + 120_000;
-  let phase = '';
-  while (Date.now() < deadline) {
-    // Polling every 100 ms is not what the extension does (it watches), but it adds ≤100 ms, the same for the done time.
-    const pod = await core.readNamespacedPod({ name, namespace: run.manifests.namespace });
-    phase = pod.status?.phase ?? '';
-    const info: PodInfo = { name, phase, containers: ['main'], terminatedContainers: [], annotations: {} };
-    follower.onPod(info);
-    if (phase === 'Succeeded' || phase === 'Failed') break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const done = Date.now();
-  await follower.finish();
-  await core.deleteNamespacedPod({ name, namespace: run.manifests.namespace, gracePeriodSeconds: 0 }).catch(() => undefined);
-  if (phase !== 'Succeeded' || !firstLine) throw new Error(`bare pod ${name}: ${phase}, first line ${firstLine}`);
-  return { firstLine: firstLine - invokedAt, done: done - invokedAt };
 }
 
 async function main(): Promise<void> {
@@ -112,11 +71,13 @@ async function main(): Promise<void> {
   }
   writeFileSync(script, 'print("first line", flush=True)\n');
 
-  const bare: { firstLine: number; done: number }[] = [];
-  const reference = await runFile(cluster, script, config);
+  // The same script as a bare Pod (runAs: 'pod'), through the same calls: what Argo costs.
+  const bare: { firstLine: number; submitted: number; done: number }[] = [];
   for (let i = 0; i < RUNS; i++) {
-    bare.push(await barePodFirstLine(cluster, reference, `bench-bare-${Date.now().toString(36)}`));
-    console.log(`[bench:loop --kind] bare pod ${i + 1}/${RUNS}: first line +${bare[i].firstLine} ms, done +${bare[i].done} ms`);
+    const run = await runFile(cluster, script, config, { runAs: 'pod' });
+    if (run.final.status.phase !== 'Succeeded') throw new Error(`bare pod: ${run.final.status.message}\n${run.output}`);
+    bare.push({ firstLine: firstLineAt(run, /^first line/) - run.invokedAt, submitted: run.submittedAt - run.invokedAt, done: (run.final.timings.finishedAt ?? 0) - run.invokedAt });
+    console.log(`[bench:loop --kind] bare pod ${i + 1}/${RUNS}: created +${bare[i].submitted} ms, first line +${bare[i].firstLine} ms, done +${bare[i].done} ms`);
   }
 
   const notebook: number[] = [];

@@ -69,7 +69,7 @@ export async function runFile(
   cluster: KindlingCluster,
   filePath: string,
   config: KindlingConfig,
-  opts: { args?: string[]; parameters?: Record<string, string>; timeoutMs?: number; onLine?: (text: string) => void; unreachableMs?: number } = {},
+  opts: { args?: string[]; parameters?: Record<string, string>; timeoutMs?: number; onLine?: (text: string) => void; unreachableMs?: number; runAs?: 'workflow' | 'pod' } = {},
 ): Promise<RunRecord> {
   const kc = cluster.kc;
   const { namespace, serviceAccounts } = runServiceAccounts(config);
@@ -84,6 +84,7 @@ export async function runFile(
     args: opts.args,
     parameters: opts.parameters,
     resolveLocalDigest: true,
+    runAs: opts.runAs,
   });
   const record: Omit<RunRecord, 'final' | 'submittedAt'> = { manifests, output: '', lines: [], notes: [], invokedAt, pods: new Map(), problems: [] };
   const follower = new RunLogFollower(kc, namespace, {
