@@ -19,7 +19,7 @@ import {
   type Descriptor,
   type ImageReference,
 } from '../../core/registry';
-import { errorText, readBody, RegistryClient, RegistryError, type RegistryOptions } from './client';
+import { errorText, readBody, RegistryClient, RegistryError, type RegistryOptions, type Response } from './client';
 
 export interface CopyProgress {
   /** The blob (layer or config) this event is about. */
@@ -45,7 +45,12 @@ export interface CopyImageInput {
   /** Docker config to read credentials from (default $DOCKER_CONFIG or ~/.docker). */
   dockerConfigFile?: string;
   onProgress?(event: CopyProgress): void;
+  /** Upload blobs larger than this in chunks of this size (default: one PUT per blob; chunks after a 413). */
+  chunkSize?: number;
 }
+
+/** Chunk size after a registry refused a monolithic upload as too large. */
+const DEFAULT_CHUNK = 16 * 1024 * 1024;
 
 export interface CopyImageResult {
   source: ImageReference;
@@ -83,6 +88,8 @@ class Copier {
     private readonly source: ImageReference,
     private readonly targetRepository: string,
     private readonly onProgress: (event: CopyProgress) => void,
+    /** Blobs larger than this go up in PATCH chunks of this size; undefined: one PUT each. */
+    private readonly chunkSize?: number,
   ) {
     this.result = { source, target: '', digest: '', mediaType: '', manifests: 0, blobs: { uploaded: 0, mounted: 0, skipped: 0 }, bytesUploaded: 0, imageBytes: 0 };
   }
@@ -138,15 +145,39 @@ class Copier {
     return { mounted: false, location: res.headers.location };
   }
 
+  /** A path-or-URL of the upload session, with extra query parameters, as the client takes it. */
+  private static sessionUrl(location: string, params: Record<string, string> = {}): string {
+    const url = new URL(location, 'http://placeholder');
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+    return /^https?:\/\//.test(location) ? url.toString() : `${url.pathname}${url.search}`;
+  }
+
+  /**
+   * Streams one blob from source to target. Monolithic (one PUT ?digest= with the whole blob) unless
+   * the blob is larger than `chunkSize`, or the registry refused a monolithic body as too large (413,
+   * a proxy's body limit): then PATCH chunks with Content-Range and a closing PUT ?digest=.
+   * Bytes are counted for progress and hashed on the way; the registry refuses a blob that does not
+   * match its digest, and the hash names the source when it was the source that sent wrong bytes.
+   */
   private async upload(blob: BlobAction, location: string, report: (transferred: number) => void): Promise<void> {
+    const chunked = this.chunkSize !== undefined && blob.size > this.chunkSize;
+    try {
+      await this.uploadOnce(blob, location, report, chunked ? this.chunkSize : undefined);
+    } catch (err) {
+      if (chunked || !(err instanceof RegistryError) || err.status !== 413) throw err;
+      const again = await this.startUpload();
+      if (again.mounted) return;
+      await this.uploadOnce(blob, again.location, report, DEFAULT_CHUNK);
+    }
+  }
+
+  private async uploadOnce(blob: BlobAction, location: string, report: (transferred: number) => void, chunkSize: number | undefined): Promise<void> {
     const repo = this.source.repository;
     const download = await this.src.request('GET', `/v2/${repo}/blobs/${blob.digest}`, { scopes: RegistryClient.pull(repo), follow: true });
     if (download.status !== 200) throw new RegistryError(`Registry ${this.src.registry} could not give blob ${blob.digest} of ${repo}: ${await errorText(download)}`, this.src.registry, download.status);
     let transferred = 0;
     let lastReport = 0;
     const hash = createHash('sha256');
-    // Counts and hashes the bytes on their way through: progress per layer, and a blob that does not
-    // match its digest is never committed (the registry checks it too, but its error is less clear).
     const meter = new Transform({
       transform(chunk: Buffer, _enc, done) {
         transferred += chunk.length;
@@ -159,16 +190,45 @@ class Copier {
       },
     });
     download.stream.pipe(meter);
-    const url = new URL(location, 'http://placeholder');
-    url.searchParams.set('digest', blob.digest);
-    // Location may be absolute or a path; the client resolves paths against the registry.
-    const target = /^https?:\/\//.test(location) ? url.toString() : `${url.pathname}${url.search}`;
-    const res = await this.dst.request('PUT', target, {
-      scopes: RegistryClient.push(this.targetRepository),
+    const scopes = RegistryClient.push(this.targetRepository);
+    const refused = async (res: Response) =>
+      new RegistryError(`Registry ${this.dst.registry} did not accept blob ${blob.digest} for ${this.targetRepository}: ${await errorText(res)}`, this.dst.registry, res.status);
+    let session = location;
+    let final: Buffer | { stream: Transform; length: number } = { stream: meter, length: blob.size };
+    if (chunkSize !== undefined) {
+      let offset = 0;
+      let pending: Buffer[] = [];
+      let pendingSize = 0;
+      // Sends the first `size` pending bytes (every chunk but the last is exactly chunkSize).
+      const send = async (size: number) => {
+        const all = Buffer.concat(pending, pendingSize);
+        const body = all.subarray(0, size);
+        pending = size < all.length ? [all.subarray(size)] : [];
+        pendingSize = all.length - size;
+        const res = await this.dst.request('PATCH', Copier.sessionUrl(session), {
+          scopes,
+          headers: { 'content-type': 'application/octet-stream', 'content-range': `${offset}-${offset + body.length - 1}` },
+          body,
+        });
+        if (res.status !== 202 || !res.headers.location) throw await refused(res);
+        res.stream.resume();
+        session = res.headers.location;
+        offset += body.length;
+      };
+      for await (const chunk of meter) {
+        pending.push(chunk as Buffer);
+        pendingSize += (chunk as Buffer).length;
+        while (pendingSize >= chunkSize) await send(chunkSize);
+      }
+      if (pendingSize) await send(pendingSize);
+      final = Buffer.alloc(0);
+    }
+    const res = await this.dst.request('PUT', Copier.sessionUrl(session, { digest: blob.digest }), {
+      scopes,
       headers: { 'content-type': 'application/octet-stream' },
-      body: { stream: meter, length: blob.size },
+      body: final,
     });
-    if (res.status !== 201) throw new RegistryError(`Registry ${this.dst.registry} did not accept blob ${blob.digest} for ${this.targetRepository}: ${await errorText(res)}`, this.dst.registry, res.status);
+    if (res.status !== 201) throw await refused(res);
     res.stream.resume();
     const actual = `sha256:${hash.digest('hex')}`;
     if (actual !== blob.digest) throw new RegistryError(`Blob ${blob.digest} from ${this.src.registry} hashed to ${actual} on the way: the copy is refused.`, this.src.registry);
@@ -256,7 +316,7 @@ export async function copyImage(input: CopyImageInput): Promise<CopyImageResult>
   const src = clientFor(source.registry);
   const dst = host === source.registry ? src : clientFor(host);
   try {
-    const copier = new Copier(src, dst, source, targetRepository, input.onProgress ?? (() => undefined));
+    const copier = new Copier(src, dst, source, targetRepository, input.onProgress ?? (() => undefined), input.chunkSize);
     const manifest = await copier.getManifest(manifestReference(source));
     // The target already has this exact manifest (and so everything it names): only the tag is set again.
     const present = await copier.targetHasManifest(manifest.digest);

@@ -139,3 +139,15 @@ test('bearer token auth: the token service is asked for pull,push on the target 
     await bearer.stop();
   }
 });
+
+test('chunked upload: a blob larger than the chunk size goes up in PATCH chunks with Content-Range, then PUT ?digest=', { skip }, async () => {
+  const big = layer('big.bin', 300_000, 'chunked');
+  const built = image([big]);
+  await pushPlain(local, 'ml/chunked', built, 'v1');
+  const result = await copyImage({ source: `${local.host}/ml/chunked:v1`, targetRegistry: target.host, registryOptions: { [target.host]: { ca: target.caPem } }, dockerConfigFile, chunkSize: 64 * 1024 });
+  assert.equal(result.digest, built.manifest.digest);
+  const patches = target.requests().filter((r) => r.method === 'PATCH' && r.path.startsWith('/v2/ml/chunked/blobs/uploads/') && r.status === 202);
+  assert.equal(patches.length, Math.ceil(big.blob.size / (64 * 1024)), `one PATCH per 64 KiB of the ${big.blob.size}-byte layer (the small config goes in one PUT)`);
+  const got = await getManifestBytes(target, 'ml/chunked', built.manifest.digest);
+  assert.ok(got.bytes.equals(built.manifest.bytes));
+});
