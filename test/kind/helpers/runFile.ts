@@ -69,7 +69,7 @@ export async function runFile(
   cluster: KindlingCluster,
   filePath: string,
   config: KindlingConfig,
-  opts: { args?: string[]; parameters?: Record<string, string>; timeoutMs?: number; onLine?: (text: string) => void; unreachableMs?: number; runAs?: 'workflow' | 'pod' } = {},
+  opts: { args?: string[]; parameters?: Record<string, string>; timeoutMs?: number; onLine?: (text: string) => void; unreachableMs?: number; runAs?: 'workflow' | 'pod'; onManifests?: (m: ComponentManifests) => void } = {},
 ): Promise<RunRecord> {
   const kc = cluster.kc;
   const { namespace, serviceAccounts } = runServiceAccounts(config);
@@ -86,6 +86,7 @@ export async function runFile(
     resolveLocalDigest: true,
     runAs: opts.runAs,
   });
+  opts.onManifests?.(manifests);
   const record: Omit<RunRecord, 'final' | 'submittedAt'> = { manifests, output: '', lines: [], notes: [], invokedAt, pods: new Map(), problems: [] };
   const follower = new RunLogFollower(kc, namespace, {
     data: (pod, text) => {

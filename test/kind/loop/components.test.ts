@@ -8,8 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { Annotations, failureTail } from '../../../src/core/component';
+import { Annotations, failureTail, type ResourceRef } from '../../../src/core/component';
 import { buildImage, resolveImageDigest } from '../../../src/kube/images';
+import { cancelRun, listRuns } from '../../../src/kube/runs';
 import { kindlingCluster, type KindlingCluster } from '../helpers/kindlingCluster';
 import { loadTestConfig, makeProject, runFile, testProjectConfig, type RunRecord } from '../helpers/runFile';
 
@@ -106,6 +107,44 @@ describe('Run as Component on the Kindling kind cluster', () => {
     assert.match(run.output, new RegExp(`^edited ${token}$`, 'm'));
     assert.equal(run.manifests.resource.metadata.annotations[Annotations.imageDigest], firstDigest);
     assert.match(await podImageId(run), new RegExp(`@${firstDigest}$`));
+  });
+
+  test('as a bare Pod (runAs pod): same output and provenance, the pod is the run, cancel deletes it', async () => {
+    const config = loadTestConfig(project, configText);
+    const file = path.join(project, 'ticker.py');
+    const run = await runFile(cluster, file, config, { runAs: 'pod' });
+    assert.equal(run.final.status.phase, 'Succeeded', describeRun(run));
+    assert.equal(run.manifests.ref.kind, 'Pod');
+    assert.match(run.output, /^tick 5$/m);
+    const core = cluster.kc.makeApiClient(CoreV1Api);
+    const pod = await core.readNamespacedPod({ name: run.manifests.runName, namespace: run.manifests.namespace });
+    assert.equal(pod.metadata?.annotations?.[Annotations.imageDigest], firstDigest);
+    assert.equal(pod.metadata?.annotations?.[Annotations.sourcePath], path.relative(cluster.workspace, file));
+    const listed = await listRuns(cluster.kc, run.manifests.namespace);
+    assert.ok(listed.some((r) => r.ref.kind === 'Pod' && r.ref.name === run.manifests.runName && r.status.phase === 'Succeeded'), 'the Runs view lists it');
+    assert.ok(!listed.some((r) => r.ref.kind === 'Pod' && r.ref.name !== r.labels['kindling.dev/run']), 'Argo\'s pods are not listed as runs');
+
+    // Cancel while it runs: the pod goes, the run ends (as the Runs view's Cancel does).
+    const long = path.join(project, 'long_cancel.py');
+    writeFileSync(long, 'import time\nfor i in range(300):\n    print(i, flush=True)\n    time.sleep(1)\n');
+    let ref: ResourceRef | undefined;
+    let cancelled: Promise<string> | undefined;
+    const t0 = Date.now();
+    const stopped = await runFile(cluster, long, config, {
+      runAs: 'pod',
+      onManifests: (m) => (ref = m.ref),
+      onLine: (text) => {
+        if (!cancelled && ref && text.trim() === '1') cancelled = cancelRun(cluster.kc, ref);
+      },
+    });
+    assert.equal(await cancelled, 'deleted');
+    assert.notEqual(stopped.final.status.phase, 'Succeeded');
+    assert.ok(Date.now() - t0 < 60_000, 'ended soon after the cancel');
+    await assert.rejects(core.readNamespacedPod({ name: stopped.manifests.runName, namespace: stopped.manifests.namespace }).then(async (p) => {
+      // Deleted with a short grace period: it may still be terminating for a moment.
+      if (p.metadata?.deletionTimestamp) throw new Error('terminating');
+      return p;
+    }));
   });
 
   test('a .sh runs with its arguments; its non-zero exit fails the run with the script\'s words', async () => {
