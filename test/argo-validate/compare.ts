@@ -6,7 +6,16 @@ import { buildTemplateIndex, parsePipeline, type TemplateIndex } from '../../src
 import type { PipelineDiagnostic } from '../../src/core/model/pipelineGraph';
 import type { Corpus, Doc } from './documents';
 
-export type Outcome = 'both-reject' | 'both-accept' | 'miss' | 'false-alarm';
+export type Outcome = 'both-reject' | 'both-accept' | 'miss' | 'false-alarm' | 'runtime-failure';
+
+/**
+ * Diagnostics for mistakes Argo's admission check lets through but the controller then fails on,
+ * with where it does. A document Argo admits and Kindling rejects only for these is counted as
+ * "runtime-failure", not as a false alarm; every other error on an admitted document is one.
+ */
+export const RUNTIME_FAILURES: Record<string, string> = {
+  'depends-syntax': "a depends expression that does not parse: admitted, then the task errors with \"unable to evaluate expression\" when it is due (workflow/controller/dag.go, evaluateDependsLogic)",
+};
 
 export interface ArgoVerdict {
   id: string;
@@ -66,17 +75,18 @@ export function kindlingErrors(docs: Doc[]): Map<string, Compared['kindling']> {
   return out;
 }
 
-export function outcomeOf(argo: ArgoVerdict, kindlingRejects: boolean): Outcome | undefined {
+export function outcomeOf(argo: ArgoVerdict, kindlingCodes: string[]): Outcome | undefined {
   if (argo.verdict === 'skip') return undefined;
-  const argoRejects = argo.verdict === 'reject';
-  if (argoRejects) return kindlingRejects ? 'both-reject' : 'miss';
-  return kindlingRejects ? 'false-alarm' : 'both-accept';
+  const kindlingRejects = kindlingCodes.length > 0;
+  if (argo.verdict === 'reject') return kindlingRejects ? 'both-reject' : 'miss';
+  if (!kindlingRejects) return 'both-accept';
+  return kindlingCodes.every((c) => c in RUNTIME_FAILURES) ? 'runtime-failure' : 'false-alarm';
 }
 
 export type Counts = Record<Outcome, number> & { skipped: number; documents: number };
 
 export function emptyCounts(): Counts {
-  return { 'both-reject': 0, 'both-accept': 0, miss: 0, 'false-alarm': 0, skipped: 0, documents: 0 };
+  return { 'both-reject': 0, 'both-accept': 0, miss: 0, 'false-alarm': 0, 'runtime-failure': 0, skipped: 0, documents: 0 };
 }
 
 export function countOutcomes(rows: Compared[], corpora?: Corpus[]): Counts {
@@ -97,6 +107,6 @@ export function compareAll(bin: string, docs: Doc[]): Compared[] {
     const argo = verdicts.get(doc.id);
     if (!argo) throw new Error(`argovalidate gave no verdict for ${doc.id}`);
     const kindling = errors.get(doc.id) ?? [];
-    return { doc, argo, kindling, outcome: outcomeOf(argo, kindling.length > 0) };
+    return { doc, argo, kindling, outcome: outcomeOf(argo, kindling.map((k) => k.code)) };
   });
 }

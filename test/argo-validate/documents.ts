@@ -1,11 +1,11 @@
 // The documents the argo-validate tier feeds to both Argo's validator and Kindling's parser, each
 // with where it came from (source + index) so a disagreement can be found again.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fuzzDocuments } from '../unit/pipeline/fuzzCorpus';
 import { goRawStrings, isArgoYaml } from './goFixtures';
 
-export type Corpus = 'examples' | 'validate-fixtures' | 'fuzz';
+export type Corpus = 'examples' | 'validate-fixtures' | 'e2e' | 'fuzz';
 
 export interface Doc {
   /** Unique id, e.g. "examples/dag-diamond.yaml#0". */
@@ -63,6 +63,25 @@ export function exampleDocuments(moduleDir: string): Doc[] {
     const source = relative(moduleDir, f);
     for (const d of splitYamlStream(readFileSync(f, 'utf8'))) {
       docs.push({ id: `${source}#${d.index}`, corpus: 'examples', source, index: d.index, line: d.line, group: 'examples', text: d.text });
+    }
+  }
+  return docs;
+}
+
+/**
+ * Argo's own end-to-end and controller test workflows (test/e2e, workflow/controller/testdata,
+ * test/stress): another ~250 documents, mostly valid, some failing on purpose. One group.
+ */
+export function moduleTestDocuments(moduleDir: string): Doc[] {
+  const docs: Doc[] = [];
+  for (const sub of ['test/e2e', 'workflow/controller/testdata', 'test/stress']) {
+    const dir = join(moduleDir, sub);
+    if (!existsSync(dir)) continue;
+    for (const f of listFiles(dir, /\.ya?ml$/)) {
+      const source = relative(moduleDir, f);
+      for (const d of splitYamlStream(readFileSync(f, 'utf8'))) {
+        docs.push({ id: `${source}#${d.index}`, corpus: 'e2e', source, index: d.index, line: d.line, group: 'e2e', text: d.text });
+      }
     }
   }
   return docs;

@@ -9,7 +9,7 @@ export interface Report {
   argoVersion: string;
   corpora: Record<Corpus | 'all' | 'examples+fixtures', Counts>;
   disagreements: Array<{
-    outcome: 'miss' | 'false-alarm';
+    outcome: 'miss' | 'false-alarm' | 'runtime-failure';
     corpus: Corpus;
     id: string;
     source: string;
@@ -26,7 +26,7 @@ export interface Report {
 export function buildReport(rows: Compared[], argoVersion: string): Report {
   const disagreements: Report['disagreements'] = [];
   for (const r of rows) {
-    if (r.outcome !== 'miss' && r.outcome !== 'false-alarm') continue;
+    if (r.outcome !== 'miss' && r.outcome !== 'false-alarm' && r.outcome !== 'runtime-failure') continue;
     disagreements.push({
       outcome: r.outcome,
       corpus: r.doc.corpus,
@@ -49,6 +49,7 @@ export function buildReport(rows: Compared[], argoVersion: string): Report {
       'examples+fixtures': countOutcomes(rows, ['examples', 'validate-fixtures']),
       examples: countOutcomes(rows, ['examples']),
       'validate-fixtures': countOutcomes(rows, ['validate-fixtures']),
+      e2e: countOutcomes(rows, ['e2e']),
       fuzz: countOutcomes(rows, ['fuzz']),
     },
     disagreements,
@@ -56,7 +57,7 @@ export function buildReport(rows: Compared[], argoVersion: string): Report {
 }
 
 export function countsLine(c: Counts): string {
-  return `both reject ${c['both-reject']}, both accept ${c['both-accept']}, only Argo rejects ${c.miss} (misses), only Kindling rejects ${c['false-alarm']} (false alarms)`;
+  return `both reject ${c['both-reject']}, both accept ${c['both-accept']}, only Argo rejects ${c.miss} (misses), only Kindling rejects ${c['false-alarm']} (false alarms); Argo admits but the run will fail, Kindling says so ${c['runtime-failure']}`;
 }
 
 function markdown(report: Report): string {
@@ -64,9 +65,14 @@ function markdown(report: Report): string {
   for (const [name, c] of Object.entries(report.corpora)) {
     lines.push(`- **${name}** (${c.documents} documents, ${c.skipped} not Argo resources): ${countsLine(c)}`);
   }
-  for (const outcome of ['miss', 'false-alarm'] as const) {
+  const titles = {
+    miss: 'Only Argo rejects (misses)',
+    'false-alarm': 'Only Kindling rejects (false alarms)',
+    'runtime-failure': 'Argo admits, the controller fails it at run time, Kindling says so beforehand',
+  };
+  for (const outcome of ['miss', 'false-alarm', 'runtime-failure'] as const) {
     const list = report.disagreements.filter((d) => d.outcome === outcome);
-    lines.push('', `## ${outcome === 'miss' ? 'Only Argo rejects (misses)' : 'Only Kindling rejects (false alarms)'}: ${list.length}`, '');
+    lines.push('', `## ${titles[outcome]}: ${list.length}`, '');
     for (const d of list) {
       lines.push(`- \`${d.source}\` document ${d.index}${d.line ? ` (line ${d.line})` : ''}, ${d.kind ?? '?'} ${d.name ?? ''}`);
       lines.push(`  - Argo: ${d.argo.replace(/\n/g, ' ')}`);

@@ -52,7 +52,7 @@ rmSync(reportFile, { force: true });
 const code = runNodeTests(findTests(join(root, 'test', 'argo-validate')), { tapFile: process.env.KINDLING_TAP_FILE, env });
 if (existsSync(reportFile)) {
   const c = JSON.parse(readFileSync(reportFile, 'utf8')).corpora.all;
-  console.log(`[test] argo-validate: both reject ${c['both-reject']}, both accept ${c['both-accept']}, only Argo rejects ${c.miss} (misses), only Kindling rejects ${c['false-alarm']} (false alarms)`);
+  console.log(`[test] argo-validate: both reject ${c['both-reject']}, both accept ${c['both-accept']}, only Argo rejects ${c.miss} (misses), only Kindling rejects ${c['false-alarm']} (false alarms); Argo admits but the run will fail, Kindling says so ${c['runtime-failure']}`);
 }
 console.log(`[argo-validate] tier took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 process.exit(code);

@@ -67,12 +67,31 @@ interface Ctx {
   defaultImage: { container: boolean; script: boolean };
 }
 
+/**
+ * A field by name the way Go's encoding/json finds it: the exact key, else any key that matches
+ * ignoring case (Argo decodes `jqfilter` as jqFilter, so it must not count as missing here).
+ */
+function gi(y: YamlView, n: YValue, k1: string, k2?: string, k3?: string): YValue {
+  let cur = field(y, n, k1);
+  if (k2 !== undefined && cur !== undefined) cur = field(y, cur, k2);
+  if (k3 !== undefined && cur !== undefined) cur = field(y, cur, k3);
+  return cur;
+}
+
+function field(y: YamlView, n: YValue, k: string): YValue {
+  const exact = y.get(n, k);
+  if (exact !== undefined || !y.isMap(n)) return exact;
+  const lower = k.toLowerCase();
+  for (const [key, v] of y.entries(n)) if (key.toLowerCase() === lower) return v;
+  return undefined;
+}
+
 function err(c: Ctx, code: string, message: string, at: YValue): void {
   c.diags.add('error', code, message, c.y.range(at));
 }
 
 function typesOf(y: YamlView, tmpl: YValue): string[] {
-  return TEMPLATE_TYPES.filter((t) => y.get(tmpl, t) !== undefined && !y.isNull(y.get(tmpl, t)));
+  return TEMPLATE_TYPES.filter((t) => gi(y, tmpl, t) !== undefined && !y.isNull(gi(y, tmpl, t)));
 }
 
 function isLeaf(types: string[]): boolean {
@@ -100,6 +119,8 @@ export function templateTags(text: string): Array<{ tag: string; offset: number 
 // object, so text under a misspelt field is dropped before it looks; so do we.
 const TEMPLATE_FIELDS = new Set(['name', 'inputs', 'outputs', 'nodeSelector', 'affinity', 'metadata', 'daemon', 'steps', 'container', 'containerSet', 'script', 'resource', 'dag', 'suspend', 'volumes', 'initContainers', 'sidecars', 'archiveLocation', 'activeDeadlineSeconds', 'retryStrategy', 'parallelism', 'failFast', 'tolerations', 'schedulerName', 'priorityClassName', 'priority', 'serviceAccountName', 'automountServiceAccountToken', 'executor', 'hostAliases', 'securityContext', 'podSpecPatch', 'metrics', 'synchronization', 'memoize', 'timeout', 'data', 'http', 'plugin']);
 const CONTAINER_FIELDS = new Set(['name', 'image', 'command', 'args', 'workingDir', 'ports', 'envFrom', 'env', 'resources', 'resizePolicy', 'restartPolicy', 'volumeMounts', 'volumeDevices', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'terminationMessagePath', 'terminationMessagePolicy', 'imagePullPolicy', 'securityContext', 'stdin', 'stdinOnce', 'tty']);
+/** The JSON fields of Argo's WorkflowStep, exactly (its decoder compares them case-sensitively). */
+const STEP_FIELDS = new Set(['name', 'template', 'arguments', 'templateRef', 'withItems', 'withParam', 'withSequence', 'when', 'continueOn', 'onExit', 'hooks', 'inline']);
 const KNOWN_FIELDS: Record<string, Set<string>> = {
   container: CONTAINER_FIELDS,
   script: new Set([...CONTAINER_FIELDS, 'source']),
@@ -163,10 +184,15 @@ function hintFor(t: string): string {
 
 /** `[i].name` rules of validateWorkflowFieldNames for one list. */
 function checkNames(c: Ctx, list: YValue, prefix: string, style: 'field' | 'param', skipMissingAndDup = false): void {
+  if (list !== undefined && !c.y.isNull(list) && !c.y.isSeq(list)) {
+    // Argo cannot even decode it ("cannot unmarshal object into … of type []…").
+    if (!skipMissingAndDup) err(c, 'wrong-type', `${prefix} must be a list, found ${c.y.typeName(list)}.`, list);
+    return;
+  }
   const seen = new Set<string>();
   c.y.seq(list).forEach((item, i) => {
     if (!c.y.isMap(item)) return;
-    const nameNode = c.y.get(item, 'name');
+    const nameNode = gi(c.y, item, 'name');
     const name = c.y.str(nameNode);
     if (!name) {
       if (!skipMissingAndDup) err(c, 'missing-name', `${prefix}[${i}].name is required.`, nameNode ?? item);
@@ -188,10 +214,10 @@ function checkNames(c: Ctx, list: YValue, prefix: string, style: 'field' | 'para
 /** validateArgumentsValues: every parameter needs a value; artifacts need a source. */
 function checkArguments(c: Ctx, args: YValue, prefix: string, allowEmpty: boolean): void {
   const y = c.y;
-  for (const p of y.seq(y.get(args, 'parameters'))) {
-    const name = y.str(y.get(p, 'name')) ?? '?';
-    const value = y.get(p, 'value');
-    const valueFrom = y.get(p, 'valueFrom');
+  for (const p of y.seq(gi(y, args, 'parameters'))) {
+    const name = y.str(gi(y, p, 'name')) ?? '?';
+    const value = gi(y, p, 'value');
+    const valueFrom = gi(y, p, 'valueFrom');
     const hasValue = value !== undefined && !y.isNull(value);
     const hasFrom = valueFrom !== undefined && !y.isNull(valueFrom);
     if (!hasValue && !hasFrom && !allowEmpty) {
@@ -199,14 +225,14 @@ function checkArguments(c: Ctx, args: YValue, prefix: string, allowEmpty: boolea
       return;
     }
     if (hasFrom) {
-      const allowed = ['configMapKeyRef', 'event', 'supplied'].some((k) => y.get(valueFrom, k) !== undefined);
-      const forbidden = ['path', 'jsonPath', 'parameter', 'expression'].find((k) => nonEmptyStr(y, y.get(valueFrom, k)));
+      const allowed = ['configMapKeyRef', 'event', 'supplied'].some((k) => gi(y, valueFrom, k) !== undefined);
+      const forbidden = ['path', 'jsonPath', 'parameter', 'expression'].find((k) => nonEmptyStr(y, gi(y, valueFrom, k)));
       if (!allowed || forbidden) {
         err(c, 'invalid-value-from', `${prefix}${name}.valueFrom only allows: default, configMapKeyRef and supplied.`, forbidden ? y.pair(valueFrom, forbidden) : valueFrom);
         return;
       }
     }
-    const enumNode = y.get(p, 'enum');
+    const enumNode = gi(y, p, 'enum');
     if (enumNode !== undefined && !y.isNull(enumNode)) {
       const values = y.seq(enumNode).map((v) => y.str(v));
       if (!values.length) {
@@ -224,13 +250,13 @@ function checkArguments(c: Ctx, args: YValue, prefix: string, allowEmpty: boolea
       }
     }
   }
-  for (const a of y.seq(y.get(args, 'artifacts'))) {
-    const name = y.str(y.get(a, 'name')) ?? '?';
-    if (!ARTIFACT_LOCATIONS.some((k) => y.get(a, k) !== undefined)) {
+  for (const a of y.seq(gi(y, args, 'artifacts'))) {
+    const name = y.str(gi(y, a, 'name')) ?? '?';
+    if (!ARTIFACT_LOCATIONS.some((k) => gi(y, a, k) !== undefined)) {
       err(c, 'missing-artifact-source', `${prefix}${name}.from, artifact location, or key is required.`, a);
       return;
     }
-    if (nonEmptyStr(y, y.get(a, 'from')) && nonEmptyStr(y, y.get(a, 'fromExpression'))) {
+    if (nonEmptyStr(y, gi(y, a, 'from')) && nonEmptyStr(y, gi(y, a, 'fromExpression'))) {
       err(c, 'artifact-from-and-expression', `${prefix}${name} shouldn't have both \`from\` and \`fromExpression\` in Artifact.`, a);
       return;
     }
@@ -245,9 +271,9 @@ function nonEmptyStr(y: YamlView, n: YValue): boolean {
 /** addItemsToScope: one loop kind at most; what `{{item…}}` means inside it. */
 function checkLoop(c: Ctx, call: YValue, where: string, scope: Scope): { anyItem: boolean } {
   const y = c.y;
-  const items = y.get(call, 'withItems');
-  const param = y.get(call, 'withParam');
-  const seq = y.get(call, 'withSequence');
+  const items = gi(y, call, 'withItems');
+  const param = gi(y, call, 'withParam');
+  const seq = gi(y, call, 'withSequence');
   const defined = [nonEmptySeq(y, items) ? 'withItems' : '', nonEmptyStr(y, param) ? 'withParam' : '', seq !== undefined && !y.isNull(seq) ? 'withSequence' : ''].filter(Boolean);
   if (defined.length > 1) {
     err(c, 'loop-conflict', `${where}: only one of withItems, withParam, withSequence can be specified.`, y.pair(call, defined[1]));
@@ -262,7 +288,7 @@ function checkLoop(c: Ctx, call: YValue, where: string, scope: Scope): { anyItem
   } else if (nonEmptyStr(y, param)) {
     return { anyItem: true };
   } else if (seq !== undefined && !y.isNull(seq)) {
-    if (y.get(seq, 'count') !== undefined && y.get(seq, 'end') !== undefined) {
+    if (gi(y, seq, 'count') !== undefined && gi(y, seq, 'end') !== undefined) {
       err(c, 'sequence-count-and-end', `${where}: only one of count or end can be defined in withSequence.`, y.pair(seq, 'end'));
     }
     scope.add('item');
@@ -273,19 +299,19 @@ function checkLoop(c: Ctx, call: YValue, where: string, scope: Scope): { anyItem
 /** The template a step or task calls, when we can see it (this document or the workspace index). */
 function resolveCall(c: Ctx, call: YValue): { tmpl: YValue; view: YamlView } | undefined {
   const y = c.y;
-  const name = y.str(y.get(call, 'template'));
+  const name = y.str(gi(y, call, 'template'));
   if (name !== undefined) {
     const t = c.templates.get(name);
     return t === undefined ? undefined : { tmpl: t, view: y };
   }
-  const inline = y.get(call, 'inline');
+  const inline = gi(y, call, 'inline');
   if (y.isMap(inline)) return { tmpl: inline, view: y };
-  const ref = y.get(call, 'templateRef');
+  const ref = gi(y, call, 'templateRef');
   if (ref !== undefined) {
-    const refName = y.str(y.get(ref, 'name'));
-    const refTmpl = y.str(y.get(ref, 'template'));
+    const refName = y.str(gi(y, ref, 'name'));
+    const refTmpl = y.str(gi(y, ref, 'template'));
     if (!refName || !refTmpl) return undefined;
-    const src = lookupTemplate(c.index, refName, y.str(y.get(ref, 'clusterScope')) === 'true');
+    const src = lookupTemplate(c.index, refName, y.str(gi(y, ref, 'clusterScope')) === 'true');
     const t = src?.templates.get(refTmpl);
     return t === undefined || !src ? undefined : { tmpl: t, view: src.view };
   }
@@ -304,18 +330,18 @@ function addOutputs(c: Ctx, call: YValue, prefix: string, scope: Scope, aggregat
   const y = r.view;
   const t = r.tmpl;
   const types = typesOf(y, t);
-  if (y.str(y.get(t, 'daemon')) === 'true') scope.add(`${prefix}.ip`);
-  const hasMain = y.seq(y.get(t, 'containerSet', 'containers')).some((ct) => y.str(y.get(ct, 'name')) === 'main');
+  if (y.str(gi(y, t, 'daemon')) === 'true') scope.add(`${prefix}.ip`);
+  const hasMain = y.seq(gi(y, t, 'containerSet', 'containers')).some((ct) => y.str(gi(y, ct, 'name')) === 'main');
   if (['container', 'script', 'data', 'http', 'plugin'].some((k) => types.includes(k)) || hasMain) {
     scope.add(`${prefix}.outputs.result`);
     scope.add(`${prefix}.exitCode`);
   }
-  for (const p of y.seq(y.get(t, 'outputs', 'parameters'))) {
-    const n = y.str(y.get(p, 'name'));
+  for (const p of y.seq(gi(y, t, 'outputs', 'parameters'))) {
+    const n = y.str(gi(y, p, 'name'));
     if (n !== undefined) scope.add(`${prefix}.outputs.parameters.${n}`);
   }
-  for (const a of y.seq(y.get(t, 'outputs', 'artifacts'))) {
-    const n = y.str(y.get(a, 'name'));
+  for (const a of y.seq(gi(y, t, 'outputs', 'artifacts'))) {
+    const n = y.str(gi(y, a, 'name'));
     if (n !== undefined) scope.add(`${prefix}.outputs.artifacts.${n}`);
   }
   if (aggregate) {
@@ -332,19 +358,19 @@ function checkSupplied(c: Ctx, call: YValue, args: YValue, where: string, at: YV
   const r = resolveCall(c, call);
   if (!r) return;
   const y = r.view;
-  const supplied = new Set(c.y.seq(c.y.get(args, 'parameters')).map((p) => c.y.str(c.y.get(p, 'name'))));
-  for (const p of y.seq(y.get(r.tmpl, 'inputs', 'parameters'))) {
-    const name = y.str(y.get(p, 'name'));
+  const supplied = new Set(c.y.seq(gi(c.y, args, 'parameters')).map((p) => c.y.str(gi(c.y, p, 'name'))));
+  for (const p of y.seq(gi(y, r.tmpl, 'inputs', 'parameters'))) {
+    const name = y.str(gi(y, p, 'name'));
     if (!name || supplied.has(name)) continue;
-    if (['value', 'default', 'valueFrom'].some((k) => y.get(p, k) !== undefined && !y.isNull(y.get(p, k)))) continue;
+    if (['value', 'default', 'valueFrom'].some((k) => gi(y, p, k) !== undefined && !y.isNull(gi(y, p, k)))) continue;
     err(c, 'parameter-not-supplied', `${where}: inputs.parameters.${name} was not supplied (the template declares it without a value or default).`, at);
     return;
   }
-  const artifacts = new Set(c.y.seq(c.y.get(args, 'artifacts')).map((a) => c.y.str(c.y.get(a, 'name'))));
-  for (const a of y.seq(y.get(r.tmpl, 'inputs', 'artifacts'))) {
-    const name = y.str(y.get(a, 'name'));
-    if (!name || artifacts.has(name) || y.str(y.get(a, 'optional')) === 'true') continue;
-    if (ARTIFACT_LOCATIONS.some((k) => k !== 'from' && k !== 'fromExpression' && y.get(a, k) !== undefined)) continue;
+  const artifacts = new Set(c.y.seq(gi(c.y, args, 'artifacts')).map((a) => c.y.str(gi(c.y, a, 'name'))));
+  for (const a of y.seq(gi(y, r.tmpl, 'inputs', 'artifacts'))) {
+    const name = y.str(gi(y, a, 'name'));
+    if (!name || artifacts.has(name) || y.str(gi(y, a, 'optional')) === 'true') continue;
+    if (ARTIFACT_LOCATIONS.some((k) => k !== 'from' && k !== 'fromExpression' && gi(y, a, k) !== undefined)) continue;
     err(c, 'artifact-not-supplied', `${where}: inputs.artifacts.${name} was not supplied.`, at);
     return;
   }
@@ -353,14 +379,14 @@ function checkSupplied(c: Ctx, call: YValue, args: YValue, where: string, at: YV
 function inputScope(c: Ctx, tmpl: YValue, leaf: boolean): Scope {
   const y = c.y;
   const s = new Scope();
-  const params = y.seq(y.get(tmpl, 'inputs', 'parameters'));
+  const params = y.seq(gi(y, tmpl, 'inputs', 'parameters'));
   for (const p of params) {
-    const n = y.str(y.get(p, 'name'));
+    const n = y.str(gi(y, p, 'name'));
     if (n !== undefined) s.add(`inputs.parameters.${n}`);
   }
   if (params.length) s.add('inputs.parameters');
-  for (const a of y.seq(y.get(tmpl, 'inputs', 'artifacts'))) {
-    const n = y.str(y.get(a, 'name'));
+  for (const a of y.seq(gi(y, tmpl, 'inputs', 'artifacts'))) {
+    const n = y.str(gi(y, a, 'name'));
     if (n === undefined) continue;
     s.add(`inputs.artifacts.${n}`);
     if (leaf) s.add(`inputs.artifacts.${n}.path`);
@@ -377,22 +403,22 @@ function checkTemplate(c: Ctx, tmpl: YValue, tName: string): void {
     err(c, 'multiple-template-types', `${where}: multiple template types specified (${types.join(', ')}); choose one of: container, containerSet, steps, script, resource, dag, suspend, template, template ref.`, y.pair(tmpl, types[1]));
     return;
   }
-  checkNames(c, y.get(tmpl, 'inputs', 'parameters'), `${where}.inputs.parameters`, 'param');
-  checkNames(c, y.get(tmpl, 'inputs', 'artifacts'), `${where}.inputs.artifacts`, 'param');
-  for (const a of y.seq(y.get(tmpl, 'inputs', 'artifacts'))) {
-    const name = y.str(y.get(a, 'name'));
-    if (!leaf && nonEmptyStr(y, y.get(a, 'path'))) err(c, 'artifact-path-not-leaf', `${where}.inputs.artifacts.${name}.path only valid in container/script templates.`, y.pair(a, 'path'));
-    if (nonEmptyStr(y, y.get(a, 'from'))) err(c, 'artifact-from-in-inputs', `${where}.inputs.artifacts.${name}.from not valid in inputs.`, y.pair(a, 'from'));
+  checkNames(c, gi(y, tmpl, 'inputs', 'parameters'), `${where}.inputs.parameters`, 'param');
+  checkNames(c, gi(y, tmpl, 'inputs', 'artifacts'), `${where}.inputs.artifacts`, 'param');
+  for (const a of y.seq(gi(y, tmpl, 'inputs', 'artifacts'))) {
+    const name = y.str(gi(y, a, 'name'));
+    if (!leaf && nonEmptyStr(y, gi(y, a, 'path'))) err(c, 'artifact-path-not-leaf', `${where}.inputs.artifacts.${name}.path only valid in container/script templates.`, y.pair(a, 'path'));
+    if (nonEmptyStr(y, gi(y, a, 'from'))) err(c, 'artifact-from-in-inputs', `${where}.inputs.artifacts.${name}.from not valid in inputs.`, y.pair(a, 'from'));
   }
-  y.seq(y.get(tmpl, 'initContainers')).forEach((ic) => {
-    if (!nonEmptyStr(y, y.get(ic, 'name'))) err(c, 'missing-name', `${where}: initContainers must all have container name.`, ic);
+  y.seq(gi(y, tmpl, 'initContainers')).forEach((ic) => {
+    if (!nonEmptyStr(y, gi(y, ic, 'name'))) err(c, 'missing-name', `${where}: initContainers must all have container name.`, ic);
   });
-  const timeout = y.get(tmpl, 'timeout');
+  const timeout = gi(y, tmpl, 'timeout');
   if (timeout !== undefined && nonEmptyStr(y, timeout)) {
     if (!leaf) err(c, 'timeout-not-leaf', `${where}: ${types[0]} template doesn't support timeout field.`, y.pair(tmpl, 'timeout'));
     else if (/^[+-]?\d+$/.test(y.str(timeout)!)) err(c, 'timeout-format', `${where} has invalid duration format in timeout (a number needs a unit, e.g. "${y.str(timeout)}s").`, timeout);
   }
-  const ads = y.get(tmpl, 'activeDeadlineSeconds');
+  const ads = gi(y, tmpl, 'activeDeadlineSeconds');
   if (ads !== undefined && !y.isNull(ads)) {
     const s = y.str(ads) ?? '';
     if (!leaf) err(c, 'deadline-not-leaf', `${where}.activeDeadlineSeconds is only valid for leaf templates.`, y.pair(tmpl, 'activeDeadlineSeconds'));
@@ -400,12 +426,12 @@ function checkTemplate(c: Ctx, tmpl: YValue, tName: string): void {
       err(c, 'invalid-deadline', `${where}.activeDeadlineSeconds must be a positive integer > 0 or an argo variable.`, ads);
     }
   }
-  if (leaf && y.get(tmpl, 'parallelism') !== undefined && !y.isNull(y.get(tmpl, 'parallelism'))) {
+  if (leaf && gi(y, tmpl, 'parallelism') !== undefined && !y.isNull(gi(y, tmpl, 'parallelism'))) {
     err(c, 'parallelism-not-leaf', `${where}.parallelism is only valid for steps and dag templates.`, y.pair(tmpl, 'parallelism'));
   }
-  const policy = y.str(y.get(tmpl, 'retryStrategy', 'retryPolicy'));
+  const policy = y.str(gi(y, tmpl, 'retryStrategy', 'retryPolicy'));
   if (policy && !['Always', 'OnError', 'OnFailure', 'OnTransientError'].includes(policy)) {
-    err(c, 'invalid-retry-policy', `${where}: ${policy} is not a valid RetryPolicy (Always, OnError, OnFailure or OnTransientError).`, y.get(tmpl, 'retryStrategy', 'retryPolicy'));
+    err(c, 'invalid-retry-policy', `${where}: ${policy} is not a valid RetryPolicy (Always, OnError, OnFailure or OnTransientError).`, gi(y, tmpl, 'retryStrategy', 'retryPolicy'));
   }
   checkLeafFields(c, tmpl, types, where);
   checkMetrics(c, tmpl, where);
@@ -417,7 +443,7 @@ function checkTemplate(c: Ctx, tmpl: YValue, tName: string): void {
   } else if (types.includes('dag')) {
     if (!checkDag(c, tmpl, where, scope)) return;
   } else if (types.length === 1) {
-    for (const o of y.seq(y.get(tmpl, 'outputs', 'artifacts'))) scope.add(`outputs.artifacts.${y.str(y.get(o, 'name'))}.path`);
+    for (const o of y.seq(gi(y, tmpl, 'outputs', 'artifacts'))) scope.add(`outputs.artifacts.${y.str(gi(y, o, 'name'))}.path`);
     // Leaf templates are resolved whole, outputs and all.
     if (!resolveAll(c, scope, tmpl, where, false, TEMPLATE_FIELDS)) return;
   }
@@ -426,93 +452,93 @@ function checkTemplate(c: Ctx, tmpl: YValue, tName: string): void {
 
 function checkLeafFields(c: Ctx, tmpl: YValue, types: string[], where: string): void {
   const y = c.y;
-  const container = y.get(tmpl, 'container');
+  const container = gi(y, tmpl, 'container');
   if (types[0] === 'container') {
-    if (!nonEmptyStr(y, y.get(container, 'image')) && !c.defaultImage.container) err(c, 'missing-image', `${where}.container.image may not be empty.`, y.pair(tmpl, 'container'));
+    if (!nonEmptyStr(y, gi(y, container, 'image')) && !c.defaultImage.container) err(c, 'missing-image', `${where}.container.image may not be empty.`, y.pair(tmpl, 'container'));
     const mounts = new Map<string, string>();
-    y.seq(y.get(container, 'volumeMounts')).forEach((m, i) => {
-      const path = y.str(y.get(m, 'mountPath'));
+    y.seq(gi(y, container, 'volumeMounts')).forEach((m, i) => {
+      const path = y.str(gi(y, m, 'mountPath'));
       if (path === undefined) return;
       const prev = mounts.get(path);
-      if (prev) err(c, 'mount-collision', `${where}.container.volumeMounts[${i}].mountPath '${path}' already mounted in ${prev}.`, y.get(m, 'mountPath'));
-      mounts.set(path, `container.volumeMounts.${y.str(y.get(m, 'name'))}`);
+      if (prev) err(c, 'mount-collision', `${where}.container.volumeMounts[${i}].mountPath '${path}' already mounted in ${prev}.`, gi(y, m, 'mountPath'));
+      mounts.set(path, `container.volumeMounts.${y.str(gi(y, m, 'name'))}`);
     });
-    y.seq(y.get(tmpl, 'inputs', 'artifacts')).forEach((a, i) => {
-      const path = y.str(y.get(a, 'path'));
+    y.seq(gi(y, tmpl, 'inputs', 'artifacts')).forEach((a, i) => {
+      const path = y.str(gi(y, a, 'path'));
       if (!path) return;
       const prev = mounts.get(path);
-      if (prev) err(c, 'mount-collision', `${where}.inputs.artifacts[${i}].path '${path}' already mounted in ${prev}.`, y.get(a, 'path'));
-      mounts.set(path, `inputs.artifacts.${y.str(y.get(a, 'name'))}`);
+      if (prev) err(c, 'mount-collision', `${where}.inputs.artifacts[${i}].path '${path}' already mounted in ${prev}.`, gi(y, a, 'path'));
+      mounts.set(path, `inputs.artifacts.${y.str(gi(y, a, 'name'))}`);
     });
   }
-  if (types[0] === 'script' && !nonEmptyStr(y, y.get(tmpl, 'script', 'image')) && !c.defaultImage.script) {
+  if (types[0] === 'script' && !nonEmptyStr(y, gi(y, tmpl, 'script', 'image')) && !c.defaultImage.script) {
     err(c, 'missing-image', `${where}.script.image may not be empty.`, y.pair(tmpl, 'script'));
   }
   if (types[0] === 'containerSet') {
-    const cs = y.get(tmpl, 'containerSet');
-    const names = new Set(y.seq(y.get(cs, 'containers')).map((ct) => y.str(y.get(ct, 'name'))));
-    for (const ct of y.seq(y.get(cs, 'containers'))) {
-      for (const d of y.seq(y.get(ct, 'dependencies'))) {
+    const cs = gi(y, tmpl, 'containerSet');
+    const names = new Set(y.seq(gi(y, cs, 'containers')).map((ct) => y.str(gi(y, ct, 'name'))));
+    for (const ct of y.seq(gi(y, cs, 'containers'))) {
+      for (const d of y.seq(gi(y, ct, 'dependencies'))) {
         const dn = y.str(d);
-        if (dn !== undefined && !names.has(dn)) err(c, 'missing-dependency', `${where}.containerSet.containers.${y.str(y.get(ct, 'name'))} dependency '${dn}' not defined.`, d);
+        if (dn !== undefined && !names.has(dn)) err(c, 'missing-dependency', `${where}.containerSet.containers.${y.str(gi(y, ct, 'name'))} dependency '${dn}' not defined.`, d);
       }
     }
-    const needsMain = ['inputs.artifacts', 'outputs.parameters', 'outputs.artifacts'].some((p) => nonEmptySeq(y, y.get(tmpl, p.split('.')[0], p.split('.')[1])));
+    const needsMain = ['inputs.artifacts', 'outputs.parameters', 'outputs.artifacts'].some((p) => nonEmptySeq(y, gi(y, tmpl, p.split('.')[0], p.split('.')[1])));
     if (needsMain && !names.has('main')) err(c, 'container-set-main', `${where}.containerSet.containers must have a container named "main" for input or output.`, y.pair(tmpl, 'containerSet'));
   }
   if (types[0] === 'resource') {
-    const r = y.get(tmpl, 'resource');
-    const action = y.str(y.get(r, 'action')) ?? '';
+    const r = gi(y, tmpl, 'resource');
+    const action = y.str(gi(y, r, 'action')) ?? '';
     if (!action.includes('{{') && !['get', 'create', 'apply', 'delete', 'replace', 'patch'].includes(action)) {
-      err(c, 'invalid-resource-action', `${where}.resource.action must be one of: get, create, apply, delete, replace, patch.`, y.get(r, 'action') ?? r);
+      err(c, 'invalid-resource-action', `${where}.resource.action must be one of: get, create, apply, delete, replace, patch.`, gi(y, r, 'action') ?? r);
       return;
     }
     if (action === 'delete' || action === 'get') return;
-    const manifest = y.str(y.get(r, 'manifest')) ?? '';
-    const from = y.get(r, 'manifestFrom');
+    const manifest = y.str(gi(y, r, 'manifest')) ?? '';
+    const from = gi(y, r, 'manifestFrom');
     if (!manifest && from === undefined) err(c, 'missing-manifest', `either ${where}.resource.manifest or ${where}.resource.manifestFrom must be specified.`, r);
     else if (manifest && from !== undefined) err(c, 'manifest-and-manifest-from', 'shouldn\'t have both `manifest` and `manifestFrom` specified in `Manifest` for resource template.', y.pair(r, 'manifestFrom'));
     else if (from !== undefined) {
-      const art = y.str(y.get(from, 'artifact', 'name'));
-      const inputs = new Set(y.seq(y.get(tmpl, 'inputs', 'artifacts')).map((a) => y.str(y.get(a, 'name'))));
-      if (art !== undefined && !inputs.has(art)) err(c, 'unknown-artifact', `artifact ${art} in \`manifestFrom\` refer to a non-exist artifact.`, y.get(from, 'artifact', 'name'));
+      const art = y.str(gi(y, from, 'artifact', 'name'));
+      const inputs = new Set(y.seq(gi(y, tmpl, 'inputs', 'artifacts')).map((a) => y.str(gi(y, a, 'name'))));
+      if (art !== undefined && !inputs.has(art)) err(c, 'unknown-artifact', `artifact ${art} in \`manifestFrom\` refer to a non-exist artifact.`, gi(y, from, 'artifact', 'name'));
     } else if (!manifest.includes('{{')) {
       // Placeholders make the text unreadable as YAML before Argo substitutes them: only plain manifests are checked.
       const { docs } = loadDocuments(manifest);
-      if (docs.some((d) => d.errors.length)) err(c, 'invalid-manifest', `${where}.resource.manifest must be a valid yaml.`, y.get(r, 'manifest'));
+      if (docs.some((d) => d.errors.length)) err(c, 'invalid-manifest', `${where}.resource.manifest must be a valid yaml.`, gi(y, r, 'manifest'));
     }
   }
 }
 
 function checkMetrics(c: Ctx, tmpl: YValue, where: string): void {
   const y = c.y;
-  for (const m of y.seq(y.get(tmpl, 'metrics', 'prometheus'))) {
-    const name = y.str(y.get(m, 'name')) ?? '';
+  for (const m of y.seq(gi(y, tmpl, 'metrics', 'prometheus'))) {
+    const name = y.str(gi(y, m, 'name')) ?? '';
     if (!METRIC_NAME.test(name)) {
-      err(c, 'invalid-metric', `${where} metric name '${name}' is invalid. Metric names must contain alphanumeric characters or '_'.`, y.get(m, 'name') ?? m);
+      err(c, 'invalid-metric', `${where} metric name '${name}' is invalid. Metric names must contain alphanumeric characters or '_'.`, gi(y, m, 'name') ?? m);
       return;
     }
-    for (const l of y.seq(y.get(m, 'labels'))) {
-      const key = y.str(y.get(l, 'key')) ?? '';
+    for (const l of y.seq(gi(y, m, 'labels'))) {
+      const key = y.str(gi(y, l, 'key')) ?? '';
       if (!METRIC_NAME.test(key)) {
-        err(c, 'invalid-metric', `metric label '${key}' is invalid: keys may only contain alphanumeric characters or '_'.`, y.get(l, 'key') ?? l);
+        err(c, 'invalid-metric', `metric label '${key}' is invalid: keys may only contain alphanumeric characters or '_'.`, gi(y, l, 'key') ?? l);
         return;
       }
     }
-    if (!nonEmptyStr(y, y.get(m, 'help'))) {
+    if (!nonEmptyStr(y, gi(y, m, 'help'))) {
       err(c, 'invalid-metric', `${where} metric '${name}' must contain a help string under 'help: ' field.`, m);
       return;
     }
-    const gauge = y.get(m, 'gauge');
+    const gauge = gi(y, m, 'gauge');
     let problem: string | undefined;
     if (gauge !== undefined) {
-      const value = y.str(y.get(gauge, 'value')) ?? '';
+      const value = y.str(gi(y, gauge, 'value')) ?? '';
       if (!value) problem = 'missing gauge.value';
-      else if (y.str(y.get(gauge, 'realtime')) === 'true' && value.includes('resourcesDuration.')) problem = "'resourcesDuration.*' metrics cannot be used in real-time";
+      else if (y.str(gi(y, gauge, 'realtime')) === 'true' && value.includes('resourcesDuration.')) problem = "'resourcesDuration.*' metrics cannot be used in real-time";
     }
     for (const k of ['counter', 'histogram']) {
-      const sub = y.get(m, k);
-      if (!problem && sub !== undefined && !nonEmptyStr(y, y.get(sub, 'value'))) problem = `missing ${k}.value`;
+      const sub = gi(y, m, k);
+      if (!problem && sub !== undefined && !nonEmptyStr(y, gi(y, sub, 'value'))) problem = `missing ${k}.value`;
     }
     if (problem) {
       err(c, 'invalid-metric', `${where} metric '${name}' error: ${problem}.`, gauge ?? m);
@@ -524,16 +550,16 @@ function checkMetrics(c: Ctx, tmpl: YValue, where: string): void {
 function checkOutputs(c: Ctx, tmpl: YValue, types: string[], where: string, scope: Scope): void {
   const y = c.y;
   const leaf = isLeaf(types);
-  checkNames(c, y.get(tmpl, 'outputs', 'parameters'), `${where}.outputs.parameters`, 'param');
-  checkNames(c, y.get(tmpl, 'outputs', 'artifacts'), `${where}.outputs.artifacts`, 'param');
-  if (!leaf && !resolveAll(c, scope, y.get(tmpl, 'outputs'), `${where}.outputs`, false)) return;
-  for (const a of y.seq(y.get(tmpl, 'outputs', 'artifacts'))) {
-    if (!leaf && nonEmptyStr(y, y.get(a, 'path'))) err(c, 'artifact-path-not-leaf', `${where}.outputs.artifacts.${y.str(y.get(a, 'name'))}.path only valid in container/script templates.`, y.pair(a, 'path'));
+  checkNames(c, gi(y, tmpl, 'outputs', 'parameters'), `${where}.outputs.parameters`, 'param');
+  checkNames(c, gi(y, tmpl, 'outputs', 'artifacts'), `${where}.outputs.artifacts`, 'param');
+  if (!leaf && !resolveAll(c, scope, gi(y, tmpl, 'outputs'), `${where}.outputs`, false)) return;
+  for (const a of y.seq(gi(y, tmpl, 'outputs', 'artifacts'))) {
+    if (!leaf && nonEmptyStr(y, gi(y, a, 'path'))) err(c, 'artifact-path-not-leaf', `${where}.outputs.artifacts.${y.str(gi(y, a, 'name'))}.path only valid in container/script templates.`, y.pair(a, 'path'));
   }
-  for (const p of y.seq(y.get(tmpl, 'outputs', 'parameters'))) {
-    const ref = `${where}.outputs.parameters.${y.str(y.get(p, 'name')) ?? '?'}`;
-    const value = y.get(p, 'value');
-    const vf = y.get(p, 'valueFrom');
+  for (const p of y.seq(gi(y, tmpl, 'outputs', 'parameters'))) {
+    const ref = `${where}.outputs.parameters.${y.str(gi(y, p, 'name')) ?? '?'}`;
+    const value = gi(y, p, 'value');
+    const vf = gi(y, p, 'valueFrom');
     const hasValue = value !== undefined && !y.isNull(value);
     const hasFrom = vf !== undefined && !y.isNull(vf);
     if (hasValue && hasFrom) {
@@ -545,8 +571,8 @@ function checkOutputs(c: Ctx, tmpl: YValue, types: string[], where: string, scop
       err(c, 'output-without-value', `${ref} does not have valueFrom or value specified.`, p);
       continue;
     }
-    const kinds = ['path', 'jqFilter', 'jsonPath', 'parameter', 'expression'].filter((k) => nonEmptyStr(y, y.get(vf, k)));
-    const n = kinds.length + (y.get(vf, 'supplied') !== undefined && !y.isNull(y.get(vf, 'supplied')) ? 1 : 0);
+    const kinds = ['path', 'jqFilter', 'jsonPath', 'parameter', 'expression'].filter((k) => nonEmptyStr(y, gi(y, vf, k)));
+    const n = kinds.length + (gi(y, vf, 'supplied') !== undefined && !y.isNull(gi(y, vf, 'supplied')) ? 1 : 0);
     if (n === 0) {
       err(c, 'output-value-from', `${ref}: valueFrom type unspecified. choose one of: path, jqFilter, jsonPath, parameter, raw, expression.`, vf);
       continue;
@@ -568,81 +594,87 @@ function checkOutputs(c: Ctx, tmpl: YValue, types: string[], where: string, scop
 
 function checkSteps(c: Ctx, tmpl: YValue, where: string, scope: Scope): boolean {
   const y = c.y;
-  if (y.get(tmpl, 'activeDeadlineSeconds') !== undefined) return true;
+  if (gi(y, tmpl, 'activeDeadlineSeconds') !== undefined) return true;
   const seen = new Set<string>();
-  const groups = y.seq(y.get(tmpl, 'steps'));
-  for (let gi = 0; gi < groups.length; gi++) {
-    for (const step of y.seq(groups[gi])) {
+  const groups = y.seq(gi(y, tmpl, 'steps'));
+  for (let group = 0; group < groups.length; group++) {
+    for (const step of y.seq(groups[group])) {
       if (!y.isMap(step)) continue;
-      const nameNode = y.get(step, 'name');
+      // Argo decodes steps strictly (ParallelSteps.UnmarshalJSON): an unknown field refuses the file.
+      const unknown = y.entries(step).find(([k]) => !STEP_FIELDS.has(k));
+      if (unknown) {
+        err(c, 'unknown-step-field', `${where}.steps[${group}]: unknown field "${unknown[0]}" in a step; Argo cannot decode it${unknown[0] === 'dependencies' || unknown[0] === 'depends' ? ' (steps run group after group; dependencies belong to dag tasks)' : ''}.`, unknown[2].key);
+        return false;
+      }
+      const nameNode = gi(y, step, 'name');
       const name = y.str(nameNode);
       if (!name) return false; // argo.ts reports the missing name
       if (seen.has(name)) return false; // argo.ts reports the duplicate
       if (name.length > 128 || !FIELD_NAME.test(name)) {
-        err(c, 'invalid-name', `${where}.steps[${gi}].name '${name.length > 80 ? name.slice(0, 80) + '…' : name}' is invalid: ${FIELD_NAME_MSG}`, nameNode);
+        err(c, 'invalid-name', `${where}.steps[${group}].name '${name.length > 80 ? name.slice(0, 80) + '…' : name}' is invalid: ${FIELD_NAME_MSG}`, nameNode);
         return false;
       }
       seen.add(name);
-      const stepWhere = `${where}.steps[${gi}].${name}`;
+      const stepWhere = `${where}.steps[${group}].${name}`;
       scope.add(`steps.${name}.status`);
       const before = c.diags.list.length;
       const loop = checkLoop(c, step, stepWhere, scope);
-      checkArguments(c, y.get(step, 'arguments'), `${stepWhere}.arguments.`, false);
+      checkArguments(c, gi(y, step, 'arguments'), `${stepWhere}.arguments.`, false);
       checkHooks(c, step, stepWhere);
       if (c.diags.list.length !== before) return false;
       // A step with an exit hook may pass its own outputs to it.
       if (hasExitHook(c, step)) addOutputs(c, step, `steps.${name}`, scope, false, false);
-      if (y.get(step, 'inline') === undefined && !resolveAll(c, scope, step, `${where}.steps`, loop.anyItem)) return false;
-      const aggregate = nonEmptySeq(y, y.get(step, 'withItems')) || nonEmptyStr(y, y.get(step, 'withParam'));
+      if (gi(y, step, 'inline') === undefined && !resolveAll(c, scope, step, `${where}.steps`, loop.anyItem)) return false;
+      const aggregate = nonEmptySeq(y, gi(y, step, 'withItems')) || nonEmptyStr(y, gi(y, step, 'withParam'));
       addOutputs(c, step, `steps.${name}`, scope, aggregate, false);
-      checkSupplied(c, step, y.get(step, 'arguments'), stepWhere, y.get(step, 'template') ?? y.get(step, 'templateRef') ?? step);
+      checkSupplied(c, step, gi(y, step, 'arguments'), stepWhere, gi(y, step, 'template') ?? gi(y, step, 'templateRef') ?? step);
     }
   }
   return true;
 }
 
 function hasExitHook(c: Ctx, call: YValue): boolean {
-  return nonEmptyStr(c.y, c.y.get(call, 'onExit')) || c.y.get(call, 'hooks', 'exit') !== undefined;
+  return nonEmptyStr(c.y, gi(c.y, call, 'onExit')) || gi(c.y, call, 'hooks', 'exit') !== undefined;
 }
 
 function checkHooks(c: Ctx, call: YValue, where: string): void {
   const y = c.y;
-  for (const [name, hook, pair] of y.entries(y.get(call, 'hooks'))) {
-    if (name !== 'exit' && !nonEmptyStr(y, y.get(hook, 'expression'))) err(c, 'hook-expression', `${where}.${name} Expression required.`, pair.key);
+  for (const [name, hook, pair] of y.entries(gi(y, call, 'hooks'))) {
+    if (name !== 'exit' && !nonEmptyStr(y, gi(y, hook, 'expression'))) err(c, 'hook-expression', `${where}.${name} Expression required.`, pair.key);
   }
 }
 
 function checkDag(c: Ctx, tmpl: YValue, where: string, scope: Scope): boolean {
   const y = c.y;
-  if (y.get(tmpl, 'activeDeadlineSeconds') !== undefined) return true;
-  const tasksNode = y.get(tmpl, 'dag', 'tasks');
+  if (gi(y, tmpl, 'activeDeadlineSeconds') !== undefined) return true;
+  const tasksNode = gi(y, tmpl, 'dag', 'tasks');
   const tasks = y.seq(tasksNode).filter((t) => y.isMap(t));
   if (!tasks.length) {
-    if (y.isSeq(tasksNode) || tasksNode === undefined || y.isNull(tasksNode)) err(c, 'empty-dag', `${where} must have at least one task.`, tasksNode ?? y.get(tmpl, 'dag'));
+    if (y.isSeq(tasksNode) || tasksNode === undefined || y.isNull(tasksNode)) err(c, 'empty-dag', `${where} must have at least one task.`, tasksNode ?? gi(y, tmpl, 'dag'));
     return false;
   }
   const byName = new Map<string, YValue>();
   for (const t of tasks) {
-    const n = y.str(y.get(t, 'name'));
+    const n = y.str(gi(y, t, 'name'));
     if (n === undefined || byName.has(n)) return false; // argo.ts reports missing and duplicate names
     byName.set(n, t);
   }
-  const usingDepends = tasks.some((t) => nonEmptyStr(y, y.get(t, 'depends')));
+  const usingDepends = tasks.some((t) => nonEmptyStr(y, gi(y, t, 'depends')));
   // Dependencies per task (depends references or the dependencies list), for ancestry.
   const deps = new Map<string, string[]>();
   for (const [n, t] of byName) {
-    const expr = y.str(y.get(t, 'depends'));
-    const list = expr ? parseDepends(expr).refs.map((r) => r.task) : y.seq(y.get(t, 'dependencies')).map((d) => y.str(d) ?? '');
+    const expr = y.str(gi(y, t, 'depends'));
+    const list = expr ? parseDepends(expr).refs.map((r) => r.task) : y.seq(gi(y, t, 'dependencies')).map((d) => y.str(d) ?? '');
     deps.set(n, [...new Set(list)]);
   }
   for (const [n, t] of byName) {
     const tWhere = `${where}.tasks.${n}`;
-    const nameNode = y.get(t, 'name');
+    const nameNode = gi(y, t, 'name');
     if (n.length > 128 || !FIELD_NAME.test(n)) {
       err(c, 'invalid-name', `${where}.tasks.name '${n.length > 80 ? n.slice(0, 80) + '…' : n}' is invalid: ${FIELD_NAME_MSG}`, nameNode);
       return false;
     }
-    const hasDependencies = nonEmptySeq(y, y.get(t, 'dependencies'));
+    const hasDependencies = nonEmptySeq(y, gi(y, t, 'dependencies'));
     if ((usingDepends || hasDependencies) && /^[0-9]/.test(n)) {
       err(c, 'task-name-digit', `${tWhere} name cannot begin with a digit when using either 'depends' or 'dependencies'.`, nameNode);
       return false;
@@ -651,32 +683,32 @@ function checkDag(c: Ctx, tmpl: YValue, where: string, scope: Scope): boolean {
       err(c, 'depends-and-dependencies', `${where} cannot use both 'depends' and 'dependencies' in the same DAG template.`, y.pair(t, 'dependencies'));
       return false;
     }
-    const continueOn = y.get(t, 'continueOn');
+    const continueOn = gi(y, t, 'continueOn');
     if (usingDepends && continueOn !== undefined && !y.isNull(continueOn)) {
       err(c, 'continue-on-with-depends', `${where} cannot use 'continueOn' when using 'depends'. Instead use 'dep-task.Failed'/'dep-task.Errored'.`, y.pair(t, 'continueOn'));
       return false;
     }
-    const expr = y.str(y.get(t, 'depends'));
+    const expr = y.str(gi(y, t, 'depends'));
     if (expr) {
       const parsed = parseDepends(expr);
       const bad = parsed.unknownResults[0];
       if (bad && !parsed.error) {
-        err(c, 'depends-result', `${tWhere} task result '${bad.result}' for task '${bad.task}' is invalid (Succeeded, Failed, Errored, Skipped, Omitted, Daemoned, AnySucceeded or AllFailed).`, y.get(t, 'depends'));
+        err(c, 'depends-result', `${tWhere} task result '${bad.result}' for task '${bad.task}' is invalid (Succeeded, Failed, Errored, Skipped, Omitted, Daemoned, AnySucceeded or AllFailed).`, gi(y, t, 'depends'));
         return false;
       }
       for (const r of parsed.refs) {
         const dep = byName.get(r.task);
         if (!dep || (r.result !== 'AnySucceeded' && r.result !== 'AllFailed')) continue;
-        if (!nonEmptySeq(y, y.get(dep, 'withItems')) && !nonEmptyStr(y, y.get(dep, 'withParam')) && y.get(dep, 'withSequence') === undefined) {
-          err(c, 'items-condition-without-items', `${tWhere} dependency '${r.task}' uses an items-based condition such as .AnySucceeded or .AllFailed but does not contain any items.`, y.get(t, 'depends'));
+        if (!nonEmptySeq(y, gi(y, dep, 'withItems')) && !nonEmptyStr(y, gi(y, dep, 'withParam')) && gi(y, dep, 'withSequence') === undefined) {
+          err(c, 'items-condition-without-items', `${tWhere} dependency '${r.task}' uses an items-based condition such as .AnySucceeded or .AllFailed but does not contain any items.`, gi(y, t, 'depends'));
           return false;
         }
       }
     }
-    const aggregate = nonEmptySeq(y, y.get(t, 'withItems')) || nonEmptyStr(y, y.get(t, 'withParam'));
+    const aggregate = nonEmptySeq(y, gi(y, t, 'withItems')) || nonEmptyStr(y, gi(y, t, 'withParam'));
     addOutputs(c, t, `tasks.${n}`, scope, aggregate, false);
   }
-  const target = y.get(tmpl, 'dag', 'target');
+  const target = gi(y, tmpl, 'dag', 'target');
   const targetText = y.str(target);
   if (targetText) {
     if (!resolveAll(c, scope, target, `${where}.targets`, false)) return false;
@@ -700,38 +732,38 @@ function checkDag(c: Ctx, tmpl: YValue, where: string, scope: Scope): boolean {
   for (const [n, t] of byName) {
     const tWhere = `${where}.tasks.${n}`;
     const taskScope = new Scope(scope);
-    if (y.get(t, 'hooks') !== undefined) taskScope.add(`tasks.${n}.status`);
+    if (gi(y, t, 'hooks') !== undefined) taskScope.add(`tasks.${n}.status`);
     const ancestors = ancestry(n);
     for (const a of ancestors) {
       const at = byName.get(a)!;
-      addOutputs(c, at, `tasks.${a}`, taskScope, nonEmptySeq(y, y.get(at, 'withItems')) || nonEmptyStr(y, y.get(at, 'withParam')), true);
+      addOutputs(c, at, `tasks.${a}`, taskScope, nonEmptySeq(y, gi(y, at, 'withItems')) || nonEmptyStr(y, gi(y, at, 'withParam')), true);
     }
     const before = c.diags.list.length;
     const loop = checkLoop(c, t, tWhere, taskScope);
     if (c.diags.list.length !== before) return false;
-    if (y.get(t, 'inline') === undefined && !resolveAll(c, taskScope, t, tWhere, loop.anyItem)) return false;
-    checkArguments(c, y.get(t, 'arguments'), `${tWhere}.arguments.`, false);
+    if (gi(y, t, 'inline') === undefined && !resolveAll(c, taskScope, t, tWhere, loop.anyItem)) return false;
+    checkArguments(c, gi(y, t, 'arguments'), `${tWhere}.arguments.`, false);
     checkHooks(c, t, tWhere);
     if (c.diags.list.length !== before) return false;
-    for (const p of y.seq(y.get(t, 'arguments', 'parameters'))) {
-      const v = y.str(y.get(p, 'value'));
+    for (const p of y.seq(gi(y, t, 'arguments', 'parameters'))) {
+      const v = y.str(gi(y, p, 'value'));
       if (!v?.startsWith('{{tasks.')) continue;
       const ref = v.split('.')[1];
       if (!ancestors.has(ref)) {
-        err(c, 'missing-dependency', `${tWhere}: missing dependency '${ref}' for parameter '${y.str(y.get(p, 'name'))}' (add it to depends or dependencies).`, y.get(p, 'value'));
+        err(c, 'missing-dependency', `${tWhere}: missing dependency '${ref}' for parameter '${y.str(gi(y, p, 'name'))}' (add it to depends or dependencies).`, gi(y, p, 'value'));
         return false;
       }
     }
-    for (const a of y.seq(y.get(t, 'arguments', 'artifacts'))) {
-      const from = y.str(y.get(a, 'from'));
+    for (const a of y.seq(gi(y, t, 'arguments', 'artifacts'))) {
+      const from = y.str(gi(y, a, 'from'));
       if (!from?.startsWith('{{tasks.')) continue;
       const ref = from.split('.')[1];
       if (!ancestors.has(ref)) {
-        err(c, 'missing-dependency', `${tWhere}: missing dependency '${ref}' for artifact '${y.str(y.get(a, 'name'))}' (add it to depends or dependencies).`, y.get(a, 'from'));
+        err(c, 'missing-dependency', `${tWhere}: missing dependency '${ref}' for artifact '${y.str(gi(y, a, 'name'))}' (add it to depends or dependencies).`, gi(y, a, 'from'));
         return false;
       }
     }
-    checkSupplied(c, t, y.get(t, 'arguments'), tWhere, y.get(t, 'template') ?? y.get(t, 'templateRef') ?? t);
+    checkSupplied(c, t, gi(y, t, 'arguments'), tWhere, gi(y, t, 'template') ?? gi(y, t, 'templateRef') ?? t);
   }
   return true;
 }
@@ -740,28 +772,28 @@ function checkDag(c: Ctx, tmpl: YValue, where: string, scope: Scope): boolean {
 function globalsOf(y: YamlView, root: YValue, spec: YValue, kind: ArgoTemplateSource['kind']): Scope {
   const g = new Scope();
   for (const n of ['name', 'namespace', 'mainEntrypoint', 'serviceAccountName', 'uid', 'status', 'annotations', 'annotations.json', 'labels', 'labels.json']) g.add(`workflow.${n}`);
-  const params = y.seq(y.get(spec, 'arguments', 'parameters'));
+  const params = y.seq(gi(y, spec, 'arguments', 'parameters'));
   if (params.length) {
     g.add('workflow.parameters');
     g.add('workflow.parameters.json');
   }
   for (const p of params) {
-    const n = y.str(y.get(p, 'name'));
+    const n = y.str(gi(y, p, 'name'));
     if (n) g.add(`workflow.parameters.${n}`);
   }
-  const meta = kind === 'CronWorkflow' ? undefined : y.get(root, 'metadata');
-  for (const src of [meta, y.get(spec, 'workflowMetadata')]) {
-    for (const [k] of y.entries(y.get(src, 'annotations'))) g.add(`workflow.annotations.${k}`);
-    for (const [k] of y.entries(y.get(src, 'labels'))) g.add(`workflow.labels.${k}`);
-    for (const [k] of y.entries(y.get(src, 'labelsFrom'))) g.add(`workflow.labels.${k}`);
+  const meta = kind === 'CronWorkflow' ? undefined : gi(y, root, 'metadata');
+  for (const src of [meta, gi(y, spec, 'workflowMetadata')]) {
+    for (const [k] of y.entries(gi(y, src, 'annotations'))) g.add(`workflow.annotations.${k}`);
+    for (const [k] of y.entries(gi(y, src, 'labels'))) g.add(`workflow.labels.${k}`);
+    for (const [k] of y.entries(gi(y, src, 'labelsFrom'))) g.add(`workflow.labels.${k}`);
   }
-  if (y.get(spec, 'priority') !== undefined) g.add('workflow.priority');
-  if (nonEmptyStr(y, y.get(spec, 'onExit'))) g.add('workflow.failures');
+  if (gi(y, spec, 'priority') !== undefined) g.add('workflow.priority');
+  if (nonEmptyStr(y, gi(y, spec, 'onExit'))) g.add('workflow.failures');
   // Global outputs: any name some template exports; a parameterised globalName allows all.
-  for (const t of y.seq(y.get(spec, 'templates'))) {
+  for (const t of y.seq(gi(y, spec, 'templates'))) {
     for (const kind2 of ['parameters', 'artifacts']) {
-      for (const o of y.seq(y.get(t, 'outputs', kind2))) {
-        const gn = y.str(y.get(o, 'globalName'));
+      for (const o of y.seq(gi(y, t, 'outputs', kind2))) {
+        const gn = y.str(gi(y, o, 'globalName'));
         if (!gn) continue;
         if (gn.includes('{{')) g.add('workflow.outputs.*');
         else g.add(`workflow.outputs.${kind2}.${gn}`);
@@ -787,34 +819,34 @@ export function validateArgoSpec(
     globals: globalsOf(y, root, spec, src.kind),
     selfContained: !/\b(templateRef|workflowTemplateRef)\s*:/.test(text),
     defaultImage: {
-      container: nonEmptyStr(y, y.get(spec, 'templateDefaults', 'container', 'image')),
-      script: nonEmptyStr(y, y.get(spec, 'templateDefaults', 'script', 'image')),
+      container: nonEmptyStr(y, gi(y, spec, 'templateDefaults', 'container', 'image')),
+      script: nonEmptyStr(y, gi(y, spec, 'templateDefaults', 'script', 'image')),
     },
   };
-  const nameNode = y.get(root, 'metadata', 'name');
+  const nameNode = gi(y, root, 'metadata', 'name');
   const name = y.str(nameNode);
   const max = src.kind === 'CronWorkflow' ? 52 : 63;
   if (name && name.length > max) {
     const what = { Workflow: 'workflow', WorkflowTemplate: 'workflow template', ClusterWorkflowTemplate: 'cluster workflow template', CronWorkflow: 'cron workflow' }[src.kind];
     err(c, 'name-too-long', `${what} name "${name}" must not be more than ${max} characters long (currently ${name.length})${src.kind === 'CronWorkflow' ? '; Argo appends a timestamp to the runs it creates' : ''}.`, nameNode);
   }
-  const wtRef = y.get(spec, 'workflowTemplateRef');
-  if (wtRef !== undefined && nonEmptySeq(y, y.get(spec, 'templates'))) {
+  const wtRef = gi(y, spec, 'workflowTemplateRef');
+  if (wtRef !== undefined && nonEmptySeq(y, gi(y, spec, 'templates'))) {
     err(c, 'templates-with-template-ref', 'Templates is invalid field in spec if workflow referred WorkflowTemplate reference.', y.pair(spec, 'templates'));
     return;
   }
-  checkNames(c, y.get(spec, 'templates'), 'spec.templates', 'field', true);
-  checkNames(c, y.get(spec, 'arguments', 'parameters'), 'spec.arguments.parameters', 'param');
-  checkNames(c, y.get(spec, 'arguments', 'artifacts'), 'spec.arguments.artifacts', 'param');
+  checkNames(c, gi(y, spec, 'templates'), 'spec.templates', 'field', true);
+  checkNames(c, gi(y, spec, 'arguments', 'parameters'), 'spec.arguments.parameters', 'param');
+  checkNames(c, gi(y, spec, 'arguments', 'artifacts'), 'spec.arguments.artifacts', 'param');
   // A Workflow must give every argument a value; a WorkflowTemplate's come with the Workflow.
-  checkArguments(c, y.get(spec, 'arguments'), 'spec.arguments.', c.templateValidation || wtRef !== undefined);
-  for (const [hookName, , pair] of y.entries(y.get(spec, 'hooks'))) {
-    if (hookName !== 'exit' && !nonEmptyStr(y, y.get(y.get(spec, 'hooks'), hookName, 'expression'))) err(c, 'hook-expression', `hooks.${hookName} Expression required.`, pair.key);
+  checkArguments(c, gi(y, spec, 'arguments'), 'spec.arguments.', c.templateValidation || wtRef !== undefined);
+  for (const [hookName, , pair] of y.entries(gi(y, spec, 'hooks'))) {
+    if (hookName !== 'exit' && !nonEmptyStr(y, gi(y, gi(y, spec, 'hooks'), hookName, 'expression'))) err(c, 'hook-expression', `hooks.${hookName} Expression required.`, pair.key);
   }
   // The entrypoint runs with the Workflow's own arguments: its inputs must be among them.
-  const entry = y.str(y.get(spec, 'entrypoint'));
+  const entry = y.str(gi(y, spec, 'entrypoint'));
   if (entry && !c.templateValidation && wtRef === undefined && c.templates.has(entry)) {
-    checkEntrypointInputs(c, entry, y.get(spec, 'arguments'));
+    checkEntrypointInputs(c, entry, gi(y, spec, 'arguments'));
   }
   for (const [tName, tmpl] of c.templates) {
     if (!y.isMap(tmpl)) continue;
@@ -827,12 +859,20 @@ export function validateArgoSpec(
 function checkEntrypointInputs(c: Ctx, entry: string, args: YValue): void {
   const y = c.y;
   const tmpl = c.templates.get(entry);
-  const supplied = new Set(y.seq(y.get(args, 'parameters')).map((p) => y.str(y.get(p, 'name'))));
-  for (const p of y.seq(y.get(tmpl, 'inputs', 'parameters'))) {
-    const name = y.str(y.get(p, 'name'));
+  const supplied = new Set(y.seq(gi(y, args, 'parameters')).map((p) => y.str(gi(y, p, 'name'))));
+  for (const p of y.seq(gi(y, tmpl, 'inputs', 'parameters'))) {
+    const name = y.str(gi(y, p, 'name'));
     if (!name || supplied.has(name)) continue;
-    if (['value', 'default', 'valueFrom'].some((k) => y.get(p, k) !== undefined && !y.isNull(y.get(p, k)))) continue;
-    err(c, 'parameter-not-supplied', `templates.${entry} inputs.parameters.${name} was not supplied: give it a value or default, or pass it in spec.arguments.parameters.`, y.get(p, 'name'));
+    if (['value', 'default', 'valueFrom'].some((k) => gi(y, p, k) !== undefined && !y.isNull(gi(y, p, k)))) continue;
+    err(c, 'parameter-not-supplied', `templates.${entry} inputs.parameters.${name} was not supplied: give it a value or default, or pass it in spec.arguments.parameters.`, gi(y, p, 'name'));
+    return;
+  }
+  const artifacts = new Set(y.seq(gi(y, args, 'artifacts')).map((a) => y.str(gi(y, a, 'name'))));
+  for (const a of y.seq(gi(y, tmpl, 'inputs', 'artifacts'))) {
+    const name = y.str(gi(y, a, 'name'));
+    if (!name || artifacts.has(name) || y.str(gi(y, a, 'optional')) === 'true') continue;
+    if (ARTIFACT_LOCATIONS.some((k) => k !== 'from' && k !== 'fromExpression' && gi(y, a, k) !== undefined)) continue;
+    err(c, 'artifact-not-supplied', `templates.${entry} inputs.artifacts.${name} was not supplied: give it a location (s3, http, git, raw, …), mark it optional, or pass it in spec.arguments.artifacts.`, gi(y, a, 'name'));
     return;
   }
 }
