@@ -10,7 +10,7 @@
 // one `docker build`; this file only prepares contexts and runs the steps in order, timing each.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -245,6 +245,10 @@ export async function ensureKindImages({ repoRoot, dockerHost, log, logStream, o
     const pauseVersion = kubeadm.pause.split(':').pop();
     await step(`argoexec ${versions.argoWorkflows} (static)`, async () => {
       const argoDir = join(root, 'work', `argo-workflows-${versions.argoWorkflows}`); // ensureBuilt's writable module copy
+      // In Argo's repository workflow/executor/os-specific/signal_linux.go is a symlink to
+      // signal_darwin.go; module zips leave symlinks out, so the Linux build misses Setpgid & co.
+      const signal = join(argoDir, 'workflow', 'executor', 'os-specific');
+      if (!existsSync(join(signal, 'signal_linux.go'))) copyFileSync(join(signal, 'signal_darwin.go'), join(signal, 'signal_linux.go'));
       const built = await cachedBinaries(binRoot, `argoexec-${versions.argoWorkflows}`, ['argoexec'], (out) =>
         run('go', ['build', '-trimpath', '-buildvcs=false', '-ldflags', `-s -w -X github.com/argoproj/argo-workflows/v3.version=${versions.argoWorkflows}`, '-o', join(out, 'argoexec'), './cmd/argoexec'], { cwd: argoDir, logStream, env: { CGO_ENABLED: '0' } }),
       );
