@@ -12,6 +12,7 @@ import { graphMessage, shownDocument, type HostMessage, type WebviewMessage } fr
 import { getSetting } from '../config';
 import type { KindlingContext } from '../context';
 import { WebviewPanelIds } from '../ids';
+import { ArgoQuickFixes } from './quickFixes';
 import { DagSurface, webviewOptions } from './surface';
 import { WorkspaceTemplates } from './templates';
 
@@ -64,6 +65,8 @@ export class DagController implements vscode.Disposable {
     this.templates = new WorkspaceTemplates(ctx.log);
     this.subscriptions.push(
       this.diagnostics,
+      // Fixes for the diagnostics above (they exist only while this controller runs).
+      vscode.languages.registerCodeActionsProvider([{ language: 'yaml' }, { pattern: '**/*.{yaml,yml}' }], new ArgoQuickFixes(), { providedCodeActionKinds: ArgoQuickFixes.kinds }),
       this.templates,
       vscode.window.onDidChangeActiveTextEditor((editor) => this.follow(editor)),
       vscode.workspace.onDidChangeTextDocument((e) => {
