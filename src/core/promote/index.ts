@@ -6,3 +6,4 @@ export * from './targets';
 export * from './summary';
 export * from './component';
 export * from './serviceAccounts';
+export * from './run';

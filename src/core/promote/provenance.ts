@@ -12,6 +12,8 @@ export const PromoteAnnotations = {
   /** JSON map image → digest, for every image whose digest is known. */
   imageDigests: 'kindling.dev/image-digests',
   promotedFrom: 'kindling.dev/promoted-from',
+  /** The run this was promoted from (Promote Run), on the promoted-from context. */
+  promotedFromRun: 'kindling.dev/promoted-from-run',
   promotedAt: 'kindling.dev/promoted-at',
 } as const;
 
@@ -27,6 +29,8 @@ export interface PromoteProvenance {
   kindlingVersion: string;
   /** The kube context the user worked against before promoting (the local one), if any. */
   promotedFrom?: string;
+  /** The finished run it was promoted from (`<namespace>/<name>` on promotedFrom), for Promote Run. */
+  promotedFromRun?: string;
   /** ISO 8601 time of the promote. */
   promotedAt: string;
 }
@@ -48,6 +52,7 @@ export function promoteAnnotations(p: PromoteProvenance): Record<string, string>
   if (p.gitCommit) out[PromoteAnnotations.gitCommit] = p.gitCommit;
   if (p.user) out[PromoteAnnotations.user] = p.user;
   if (p.promotedFrom) out[PromoteAnnotations.promotedFrom] = p.promotedFrom;
+  if (p.promotedFromRun) out[PromoteAnnotations.promotedFromRun] = p.promotedFromRun;
   const pinned = p.images.filter((pin) => pin.digest);
   if (pinned.length) out[PromoteAnnotations.imageDigests] = JSON.stringify(Object.fromEntries(pinned.map((pin) => [pin.image, pin.digest])));
   // The single-image case keeps the run's key, so one query finds runs and promotions of a digest.

@@ -2,3 +2,4 @@ export * from './preflight';
 export * from './promote';
 export * from './images';
 export * from './restore';
+export * from './fromRun';

@@ -74,6 +74,11 @@ export interface PromoteInput {
   promotedFrom?: string;
   /** The target environment's registry: local images are copied there and the objects pinned to it. */
   imageTarget?: ImageTarget;
+  /**
+   * Promote Run: the plan is made from the finished run (core/promote/run.ts), not from `text`; the
+   * file's hash is the one the run recorded and the run is named in the provenance.
+   */
+  fromRun?: { plan: PromotePlan; sourceSha256?: string; run: string };
   now?: () => Date;
 }
 
@@ -144,6 +149,7 @@ function apply(api: KubernetesObjectApi, object: KubeObject, dryRun: boolean): P
 
 /** A component file becomes ConfigMap + WorkflowTemplate; anything else is read as pipeline YAML. */
 function planFor(input: PromoteInput): PromotePlan {
+  if (input.fromRun) return input.fromRun.plan;
   if (!isComponentFile(input.sourcePath)) return planPromote(input.text, { namespace: input.namespace });
   return planComponentPromote({
     sourcePath: input.sourcePath,
@@ -179,12 +185,13 @@ export async function runPromote(input: PromoteInput, callbacks: PromoteCallback
   const provenance = {
     gitCommit: input.git?.commit,
     gitDirty: input.git?.dirty,
-    sourceSha256: sourceSha256(input.text),
+    sourceSha256: input.fromRun?.sourceSha256 ?? sourceSha256(input.text),
     sourcePath: input.sourcePath,
     images: report.images,
     user: input.git?.user,
     kindlingVersion: input.kindlingVersion,
     promotedFrom: input.promotedFrom,
+    promotedFromRun: input.fromRun?.run,
     promotedAt: (input.now?.() ?? new Date()).toISOString(),
   };
   const api = KubernetesObjectApi.makeApiClient(kc);
