@@ -9,3 +9,4 @@ export * from './args';
 export * from './logLines';
 export * from './podProblems';
 export * from './debug';
+export * from './podSummary';

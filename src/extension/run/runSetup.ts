@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { kindContextName } from '../../core/cluster/kindConfig';
 import { runContextName } from '../../core/cluster/runContext';
+import { summarizePods } from '../../core/component';
 import type { KindlingConfig } from '../../core/config';
 import { checkServiceAccounts, ConfigInvalidError, ensureRunIdentity, readProjectConfig, runServiceAccounts, type connect, type RunSnapshot } from '../../kube/runs';
 import { getSetting } from '../config';
@@ -60,6 +61,8 @@ export function mirrorRunUpdates(entry: RunEntry, channel: { appendLine(line: st
     entry.phase = s.status.phase;
     entry.message = s.status.message;
     entry.timings = s.timings;
+    // Executors come and go (Spark deletes them at the end): keep the last summary that had pods.
+    entry.pods = summarizePods(s.pods) ?? entry.pods;
     if (s.status.phase !== lastPhase) {
       lastPhase = s.status.phase;
       channel.appendLine(`[kindling] ${s.status.phase}${s.status.message ? `: ${s.status.message}` : ''}`);

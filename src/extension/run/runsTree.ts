@@ -17,6 +17,8 @@ export interface RunEntry {
   args: string[];
   parameters: Record<string, string>;
   image?: string;
+  /** A Spark run's driver and executors with their phases (summarizePods). */
+  pods?: string;
   /** Where its logs went (runs started in this window). */
   channel?: vscode.OutputChannel;
   /** Stops watch and log streams. */
@@ -72,17 +74,19 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunEntry>, vsco
       ? formatMs(run.timings.finishedAt - (run.timings.invokedAt ?? run.timings.submittedAt ?? 0))
       : undefined;
     // Phase first: the side bar is narrow and cuts the description's end, and the phase is what a user looks for.
-    item.description = [run.phase, duration, run.kind ?? run.ref.kind, run.debug ? 'debug' : undefined].filter(Boolean).join(' · ');
+    item.description = [run.phase, duration, run.kind ?? run.ref.kind, run.debug ? 'debug' : undefined, run.pods].filter(Boolean).join(' · ');
     item.iconPath = run.debug && (run.phase === 'Pending' || run.phase === 'Running') ? new vscode.ThemeIcon('debug-alt', new vscode.ThemeColor('charts.orange')) : icons[run.phase];
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**${run.ref.name}** — ${run.debug ? 'debug run, ' : ''}${run.ref.kind} in \`${run.ref.namespace}\`\n\n`);
     tooltip.appendMarkdown(`Phase: ${run.phase}${run.message ? ` — ${escapeMd(run.message)}` : ''}\n\n`);
     const timings = describeTimings(run.timings);
     if (timings) tooltip.appendMarkdown(`Loop: ${timings}\n\n`);
+    if (run.pods) tooltip.appendMarkdown(`Pods: ${escapeMd(run.pods)}\n\n`);
     if (run.image) tooltip.appendMarkdown(`Image: \`${run.image}\`\n\n`);
     if (run.uri) tooltip.appendMarkdown(`File: \`${vscode.workspace.asRelativePath(run.uri)}\`${run.args.length ? ` ${escapeMd(run.args.join(' '))}` : ''}\n\n`);
     item.tooltip = tooltip;
-    item.contextValue = run.phase === 'Pending' || run.phase === 'Running' ? 'kindling.run.active' : 'kindling.run.done';
+    // kindling.run.done.succeeded: Promote This Run is offered on runs that succeeded only.
+    item.contextValue = run.phase === 'Pending' || run.phase === 'Running' ? 'kindling.run.active' : run.phase === 'Succeeded' ? 'kindling.run.done.succeeded' : 'kindling.run.done';
     item.command = { command: 'kindling.showRunLogs', title: 'Show Logs', arguments: [run] };
     return item;
   }
