@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { summarizePods } from '../../../src/core/component';
 import { kindlingCluster, type KindlingCluster } from '../helpers/kindlingCluster';
 import { loadTestConfig, makeProject, runFile, testProjectConfig } from '../helpers/runFile';
 
@@ -65,6 +66,8 @@ describe('PySpark as a SparkApplication on the Kindling kind cluster', () => {
     const hosts = /^executor hosts: (.*)$/m.exec(run.output)?.[1]?.split(',') ?? [];
     assert.equal(hosts.length, 2, `tasks ran on ${hosts.join(', ')}`);
     for (const h of hosts) assert.ok([...executorsSeen].some((p) => p === h || p.startsWith(h) || h.startsWith(p.slice(0, 50))), `${h} is one of the executor pods ${[...executorsSeen].join(', ')}`);
+    // What the Runs view shows for it: the driver and both executors.
+    assert.match(summarizePods([...run.pods.values()]) ?? '', /^driver Succeeded · executors 2 \w+/);
     const driver = [...run.pods.values()].find((p) => p.containers.includes('spark-kubernetes-driver'));
     assert.ok(driver, 'a driver pod');
     assert.equal(driver.phase, 'Succeeded');
