@@ -76,7 +76,8 @@ export function debugLauncher(staged: boolean): string {
     // One interpreter start for the check and the version (each costs ~0.1 s of the time to attach).
     `v=$(python -c 'import debugpy; print(debugpy.__version__)' 2>/dev/null) || { echo ${shQuote(DEBUGPY_MISSING_MARKER)} >&2; exit ${DEBUGPY_MISSING_EXIT}; }`,
     `echo "kindling: debugpy $v waiting for the debugger on port ${DEBUGPY_PORT}"`,
-    `exec python -u -m debugpy --listen 0.0.0.0:${DEBUGPY_PORT} --wait-for-client "$0" "$@"`,
+    // -Xfrozen_modules=off: Python ≥ 3.11 otherwise warns that breakpoints may be missed (older ones ignore it).
+    `exec python -u -Xfrozen_modules=off -m debugpy --listen 0.0.0.0:${DEBUGPY_PORT} --wait-for-client "$0" "$@"`,
   );
   return lines.join('\n');
 }

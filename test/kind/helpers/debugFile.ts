@@ -64,7 +64,13 @@ export interface Paused {
 }
 
 /** What VS Code does for a `kindling` attach session, up to the first stop at `line` of `filePath`. */
-export async function attachAndPause(port: number, filePath: string, line: number, timeoutMs = 60_000): Promise<Paused> {
+export async function attachAndPause(
+  port: number,
+  filePath: string,
+  line: number,
+  timeoutMs = 60_000,
+  attachArguments: Record<string, unknown> = { ...debugAttachArguments(path.dirname(filePath)) },
+): Promise<Paused> {
   const dap = await DapClient.open(port);
   await dap.request('initialize', {
     clientID: 'kindling-kind-test',
@@ -74,7 +80,7 @@ export async function attachAndPause(port: number, filePath: string, line: numbe
     columnsStartAt1: true,
     supportsVariableType: true,
   });
-  const attach = dap.send('attach', { ...debugAttachArguments(path.dirname(filePath)) });
+  const attach = dap.send('attach', attachArguments);
   await dap.waitForEvent('initialized', timeoutMs);
   const set = await dap.request('setBreakpoints', { source: { path: filePath }, breakpoints: [{ line }] });
   await dap.request('configurationDone');

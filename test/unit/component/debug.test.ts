@@ -49,7 +49,7 @@ test('debug manifests: the file runs under debugpy listening on 5678 and waiting
   const c = mainContainer(debug.resource as Workflow);
   assert.equal(c.command?.[0], 'sh');
   assert.equal(c.command?.[1], '-c');
-  assert.match(c.command![2], /exec python -u -m debugpy --listen 0\.0\.0\.0:5678 --wait-for-client "\$0" "\$@"/);
+  assert.match(c.command![2], /exec python -u -Xfrozen_modules=off -m debugpy --listen 0\.0\.0\.0:5678 --wait-for-client "\$0" "\$@"/);
   assert.equal(c.command?.[3], '/workspace/prepare_features.py');
   assert.deepEqual(c.args, ['--min-events', '2']);
 });
