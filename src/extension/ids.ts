@@ -13,6 +13,8 @@ export const CommandIds = {
   cancelRun: 'kindling.cancelRun',
   showRunLogs: 'kindling.showRunLogs',
   promote: 'kindling.promote',
+  promoteRun: 'kindling.promoteRun',
+  showPromoted: 'kindling.showPromoted',
   wrapSageMakerPipeline: 'kindling.wrapSageMakerPipeline',
   refreshClusters: 'kindling.refreshClusters',
 } as const;
@@ -58,6 +60,8 @@ export const commandOwners: Record<CommandId, FeatureName> = {
   'kindling.cancelRun': 'run',
   'kindling.showRunLogs': 'run',
   'kindling.promote': 'promote',
+  'kindling.promoteRun': 'promote',
+  'kindling.showPromoted': 'promote',
 };
 
 export const treeViewOwners: Record<TreeViewId, FeatureName> = {

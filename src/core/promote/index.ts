@@ -7,3 +7,4 @@ export * from './summary';
 export * from './component';
 export * from './serviceAccounts';
 export * from './run';
+export * from './promoted';

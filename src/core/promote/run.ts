@@ -49,6 +49,11 @@ export interface FinishedRun {
   /** kindling.dev/component-kind: script, shell, notebook, pyspark or pipeline. */
   componentKind?: string;
   debug: boolean;
+  /** The commit and dirty flag the run recorded: what ran, not what the work tree is now. */
+  gitCommit?: string;
+  gitDirty?: boolean;
+  /** Who started it (kindling.dev/user). */
+  user?: string;
   /** The file travelled in this ConfigMap (a run on a cluster without the workspace mount). */
   sourceConfigMap?: string;
 }
@@ -78,6 +83,9 @@ export function describeFinishedRun(object: unknown): FinishedRun | undefined {
     imageDigest,
     componentKind: labels[Labels.kind],
     debug: labels[DEBUG_LABEL] !== undefined,
+    gitCommit: annotations[Annotations.gitCommit],
+    gitDirty: annotations[Annotations.gitDirty] === undefined ? undefined : annotations[Annotations.gitDirty] === 'true',
+    user: annotations[Annotations.user],
     sourceConfigMap: findSourceConfigMap(object.spec),
   };
 }

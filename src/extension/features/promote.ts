@@ -10,6 +10,8 @@ export const activateFeature: ActivateFeature = (ctx) => {
   return {
     commands: {
       'kindling.promote': (arg?: unknown) => controller.promote(arg),
+      'kindling.promoteRun': (arg?: unknown) => controller.promoteRun(arg),
+      'kindling.showPromoted': (arg?: unknown) => controller.showPromoted(arg),
     },
   };
 };

@@ -9,14 +9,16 @@ import * as vscode from 'vscode';
 import { runContextName } from '../../core/cluster/runContext';
 import { loadConfig, type ConfigError, type KindlingConfig } from '../../core/config';
 import { isComponentFile } from '../../core/component';
-import { describeDocument, diffText, orderTargets, summarizeReview } from '../../core/promote';
+import { describeDocument, diffText, formatPromotedReport, orderTargets, summarizeReview } from '../../core/promote';
+import { isRecord } from '../../core/values';
 import { defaultKubeconfigPath, loadKubeConfig } from '../../kube/client';
 import { gitInfo } from '../../kube/git';
-import { PromoteError, runPromote, type ApplyFailure, type ImageTarget, type PromoteReview } from '../../kube/promote';
+import { listPromoted, planFromRun, PromoteError, runPromote, type ApplyFailure, type ImageTarget, type PromoteInput, type PromoteReview } from '../../kube/promote';
 import { connect, RunError } from '../../kube/runs';
 import { getSetting } from '../config';
 import type { KindlingContext } from '../context';
 import { findProjectConfig } from '../projectConfig';
+import { isRunEntry } from '../run/runsTree';
 import { ReviewDocuments } from './reviewDocuments';
 
 /** Pipeline YAML, or a component file (promoted as ConfigMap + WorkflowTemplate, docs/promote.md). */
@@ -71,25 +73,133 @@ export class PromoteController implements vscode.Disposable {
 
     const folder = vscode.workspace.getWorkspaceFolder(document.uri);
     const sourcePath = folder ? path.relative(folder.uri.fsPath, document.uri.fsPath).split(path.sep).join('/') : path.basename(document.uri.fsPath);
+    await this.execute(path.basename(document.uri.fsPath), target, kubeconfigPath, async () => ({
+      text: document.text,
+      sourcePath,
+      config,
+      git: await gitInfo(document.uri.fsPath),
+      knownImages: config ? [config.images.default, ...Object.values(config.images.environments ?? {})] : [],
+      promotedFrom: localContext(),
+      imageTarget,
+    }));
+  }
+
+  /**
+   * Promote This Run (Runs view, on a run that succeeded): the exact spec that ran, read back from the
+   * cluster it ran on, with the digest it ran on (src/kube/promote/fromRun.ts), then the same target
+   * pick, image copy, preflight, review and apply as a file promote.
+   */
+  async promoteRun(arg?: unknown): Promise<void> {
+    if (!isRunEntry(arg) || (arg.ref.kind !== 'Workflow' && arg.ref.kind !== 'SparkApplication')) {
+      void vscode.window.showWarningMessage('Kindling: right-click a run that succeeded in the Runs view to promote it.');
+      return;
+    }
+    const run = arg;
+    const runKind = run.ref.kind as 'Workflow' | 'SparkApplication';
+    const kubeconfigPath = run.kubeconfigPath ?? (getSetting('kubeconfig') || undefined);
+    const runContext = run.context ?? localContext();
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    // The run records its file relative to the workspace folder: the first folder that has it.
+    const locate = async (sourcePath: string): Promise<string | undefined> => {
+      for (const f of folders) {
+        const file = path.join(f.uri.fsPath, ...sourcePath.split('/'));
+        if (await readFile(file, 'utf8').then(() => true, () => false)) return file;
+      }
+      return run.uri?.fsPath;
+    };
+    const sourceFile = run.uri?.fsPath;
+    const nearest = sourceFile ? await readNearestConfig(vscode.Uri.file(sourceFile)) : {};
+    if (nearest.broken) {
+      void vscode.window.showErrorMessage(`Kindling: cannot promote while ${vscode.workspace.asRelativePath(nearest.broken.file)} is invalid: ${nearest.broken.error.message}`);
+      return;
+    }
+    const config = nearest.config;
+    const target = await this.pickTarget(kubeconfigPath, config);
+    if (!target) return;
+    let imageTarget: ImageTarget | undefined;
+    try {
+      imageTarget = await imageTargetFor(config, target.context, nearest.file);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Kindling: cannot promote: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    await this.ctx.extension.workspaceState.update(REMEMBERED_KEY, target);
+    await this.execute(`run ${run.ref.name}`, target, kubeconfigPath, async (progress) => {
+      progress(`Reading run ${run.ref.name} from "${runContext}"…`);
+      const local = connect({ kubeconfigPath, context: runContext });
+      let located: string | undefined;
+      const fromRun = await planFromRun({
+        kc: local,
+        run: { kind: runKind, name: run.ref.name, namespace: run.ref.namespace },
+        namespace: target.namespace,
+        readWorkspaceFile: async (sourcePath) => {
+          located = await locate(sourcePath);
+          return located ? readFile(located, 'utf8').catch(() => undefined) : undefined;
+        },
+      });
+      const sourcePath = fromRun.plan.run?.sourcePath ?? run.ref.name;
+      return {
+        text: '',
+        sourcePath,
+        config,
+        // The commit the run recorded, and who promotes now (the provenance's user is the promoter).
+        git: { ...fromRun.git, user: located ? (await gitInfo(located)).user : fromRun.git?.user },
+        knownImages: [],
+        promotedFrom: runContext,
+        imageTarget,
+        fromRun: { plan: fromRun.plan, sourceSha256: fromRun.sourceSha256, run: fromRun.runRef },
+      };
+    });
+  }
+
+  /**
+   * Show What Kindling Promoted Here (Clusters view, on a context): the objects carrying Kindling's
+   * promote provenance there, as a Markdown document.
+   */
+  async showPromoted(arg?: unknown): Promise<void> {
+    const kubeconfigPath = getSetting('kubeconfig') || undefined;
+    const context = isRecord(arg) && typeof arg.name === 'string' ? arg.name : undefined;
+    let kc;
+    try {
+      kc = connect({ kubeconfigPath, context });
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Kindling: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    const name = kc.getCurrentContext();
+    try {
+      const listing = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Kindling: reading what was promoted to "${name}"…` },
+        () => listPromoted(kc),
+      );
+      const text = formatPromotedReport(name, kc.getCurrentCluster()?.server, listing.records, listing.notes);
+      const doc = await vscode.workspace.openTextDocument({ content: text, language: 'markdown' });
+      await vscode.window.showTextDocument(doc, { preview: true });
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Kindling: cannot list what was promoted to "${name}": ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** The promote itself, whatever it starts from: progress notification, review, apply, outcome. */
+  private async execute(
+    label: string,
+    target: { context: string; namespace: string },
+    kubeconfigPath: string | undefined,
+    prepare: (progress: (message: string) => void) => Promise<Omit<PromoteInput, 'kc' | 'namespace' | 'kindlingVersion'>>,
+  ): Promise<void> {
     const promoteId = this.documents.nextPromote();
     this.output.clear();
     try {
       const kc = connect({ kubeconfigPath, context: target.context });
       const outcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Kindling: promoting ${path.basename(document.uri.fsPath)}`, cancellable: false },
+        { location: vscode.ProgressLocation.Notification, title: `Kindling: promoting ${label}`, cancellable: false },
         async (progress) =>
           runPromote(
             {
+              ...(await prepare((message) => progress.report({ message }))),
               kc,
-              text: document.text,
-              sourcePath,
-              config,
               namespace: target.namespace,
               kindlingVersion: String(this.ctx.extension.extension.packageJSON.version),
-              git: await gitInfo(document.uri.fsPath),
-              knownImages: config ? [config.images.default, ...Object.values(config.images.environments ?? {})] : [],
-              promotedFrom: localContext(),
-              imageTarget,
             },
             {
               progress: (message) => progress.report({ message }),
@@ -104,7 +214,7 @@ export class PromoteController implements vscode.Disposable {
       }
       if (outcome.status === 'unchanged') {
         this.output.appendLine(`Already promoted: every object on "${target.context}" is what this promote would make of it. Nothing was written.`);
-        void vscode.window.showInformationMessage(`Kindling: ${path.basename(document.uri.fsPath)} is already promoted to "${target.context}", namespace "${target.namespace}": nothing to write.`);
+        void vscode.window.showInformationMessage(`Kindling: ${label} is already promoted to "${target.context}", namespace "${target.namespace}": nothing to write.`);
         return;
       }
       this.output.appendLine(`Applied: ${outcome.applied.join(', ')}.`);

@@ -9,6 +9,7 @@ import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client
 import { Labels } from '../../core/component';
 import { configMapKey } from '../../core/component/naming';
 import { describeFinishedRun, planRunPromote, type KubeObject, type RunPromotePlan } from '../../core/promote';
+import type { GitInfo } from '../git';
 import type { RegistryOptions } from '../registry';
 import { resolveImageDigest } from '../images/digest';
 import { classifyKubeError, statusCodeOf } from '../runs/errors';
@@ -37,6 +38,8 @@ export interface PlanFromRun {
   sourceSha256?: string;
   /** `<namespace>/<name>` of the run, for kindling.dev/promoted-from-run. */
   runRef: string;
+  /** The commit the run recorded (not the work tree's now), for the promote's provenance. */
+  git?: GitInfo;
   /** Where the digest came from, when the run did not record it. */
   digestFrom?: 'pod' | 'registry';
 }
@@ -75,7 +78,8 @@ export async function planFromRun(input: PlanFromRunInput): Promise<PlanFromRun>
   if (digestFrom === 'registry' && resolvedDigest) {
     plan.warnings = [...(plan.warnings ?? []), `${described?.image}: the run did not record its digest and its pods are gone; the registry serves ${resolvedDigest} for the tag now, which is what is promoted.`];
   }
-  return { plan, sourceSha256: described?.sourceSha256, runRef, digestFrom };
+  const git = described ? { commit: described.gitCommit, dirty: described.gitDirty, user: described.user } : undefined;
+  return { plan, sourceSha256: described?.sourceSha256, runRef, digestFrom, git };
 }
 
 async function readConfigMapFile(kc: KubeConfig, namespace: string, name: string, sourcePath: string | undefined): Promise<string | undefined> {

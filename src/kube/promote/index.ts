@@ -3,3 +3,4 @@ export * from './promote';
 export * from './images';
 export * from './restore';
 export * from './fromRun';
+export * from './promoted';
