@@ -392,6 +392,7 @@ export async function ensureKindImages({ repoRoot, dockerHost, log, logStream, o
     prepare: (ctx) => {
       linkInto(bins.sparkOperator, join(ctx, 'spark-operator'));
       // spark-submit needs Spark's launch scripts and jars, not pyspark's Python half.
+      mkdirSync(join(ctx, 'spark'));
       for (const d of ['bin', 'jars']) linkInto(join(bins.sparkHome, d), join(ctx, 'spark', d));
     },
   });
