@@ -11,7 +11,7 @@ import { RunError } from '../runs/errors';
 import { readPodLog } from '../runs/logs';
 import { startComponent, type StartedRun } from '../runs/runComponent';
 import type { PodInfo, RunSnapshot } from '../runs/watch';
-import { forwardPort, type PortForwardHandle } from './portForward';
+import { checkPortForwardAllowed, forwardPort, type PortForwardHandle } from './portForward';
 
 export interface DebugRunOptions {
   invokedAt?: number;
@@ -54,6 +54,8 @@ export interface DebugRun {
 }
 
 export async function startDebugRun(kc: KubeConfig, manifests: ComponentManifests, opts: DebugRunOptions = {}): Promise<DebugRun> {
+  // Before anything is created: a pod waiting for a debugger that can never reach it helps nobody.
+  await checkPortForwardAllowed(kc, manifests.namespace);
   let resolvePod: (pod: PodInfo) => void = () => undefined;
   const podRunning = new Promise<PodInfo>((resolve) => (resolvePod = resolve));
   let latestPending: PodInfo | undefined;
