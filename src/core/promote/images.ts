@@ -2,7 +2,23 @@
  * Container images a promoted object will run, and whether each is pinned by digest. A tag can be moved
  * after the promote, so production would run something nobody reviewed: unpinned images are a warning.
  */
+import { parse, stringify } from 'yaml';
+
 const DIGEST = /@(sha256:[a-f0-9]{64})$/;
+
+/**
+ * An Argo `resource` step's manifest (the SparkApplication a PySpark step creates) is a YAML string:
+ * its images are images the promoted object runs, so they are collected and rewritten too.
+ */
+function manifestObject(key: string, child: unknown): unknown {
+  if (key !== 'manifest' || typeof child !== 'string') return undefined;
+  try {
+    const parsed = parse(child) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Every string under an `image` key (containers, init containers, Spark driver/executor, …), in order. */
 export function collectImages(value: unknown, into: string[] = []): string[] {
@@ -10,8 +26,11 @@ export function collectImages(value: unknown, into: string[] = []): string[] {
     for (const item of value) collectImages(item, into);
   } else if (typeof value === 'object' && value !== null) {
     for (const [key, child] of Object.entries(value)) {
+      const manifest = manifestObject(key, child);
       if (key === 'image' && typeof child === 'string' && child !== '') {
         if (!into.includes(child)) into.push(child);
+      } else if (manifest) {
+        collectImages(manifest, into);
       } else {
         collectImages(child, into);
       }
@@ -68,7 +87,13 @@ export function rewriteImages<T>(value: T, replace: ReadonlyMap<string, string>)
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(value)) {
-      out[key] = key === 'image' && typeof child === 'string' ? (replace.get(child) ?? child) : rewriteImages(child, replace);
+      const manifest = manifestObject(key, child);
+      if (manifest) {
+        const rewritten = rewriteImages(manifest, replace);
+        out[key] = JSON.stringify(rewritten) === JSON.stringify(manifest) ? child : stringify(rewritten);
+      } else {
+        out[key] = key === 'image' && typeof child === 'string' ? (replace.get(child) ?? child) : rewriteImages(child, replace);
+      }
     }
     return out as T;
   }

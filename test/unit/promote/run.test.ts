@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { parse } from 'yaml';
 import { buildComponent, DEBUG_LABEL, type ComponentKind } from '../../../src/core/component';
 import { loadConfig, type KindlingConfig } from '../../../src/core/config';
-import { describeFinishedRun, planRunPromote, promoteAnnotations, SOURCE_VOLUME, type KubeObject } from '../../../src/core/promote';
+import { collectImages, describeFinishedRun, planRunPromote, promoteAnnotations, rewriteImages, SOURCE_VOLUME, type KubeObject } from '../../../src/core/promote';
 
 const CONFIG = readFileSync('examples/kindling.yaml', 'utf8');
 const SCRIPT = readFileSync('examples/prepare_features.py', 'utf8');
@@ -139,6 +139,13 @@ test('a PySpark run (SparkApplication) becomes a WorkflowTemplate whose step cre
   assert.ok(app.spec.driver.template.spec.volumes.some((v) => v.name === SOURCE_VOLUME));
   assert.ok(!app.spec.driver.template.spec.volumes.some((v) => v.hostPath));
   assert.ok(app.spec.driver.template.spec.containers[0]?.volumeMounts.some((m) => m.subPath === 'prepare_features.py'));
+  // The image copy sees the application's image inside the step's manifest string, and rewrites it there.
+  const template = plan.documents[1]?.object as KubeObject;
+  const pinned = `localhost:5001/ml-pipelines:0.4.2@${DIGEST}`;
+  assert.deepEqual(collectImages(template), [pinned]);
+  const copied = `remote.example:5000/ml-pipelines@${DIGEST}`;
+  const rewritten = rewriteImages(template, new Map([[pinned, copied]])) as { spec: Spec };
+  assert.equal((parse(rewritten.spec.templates[0]?.resource?.manifest ?? '') as { spec: { image: string } }).spec.image, copied);
 });
 
 test('the promote provenance names the run it came from', () => {
