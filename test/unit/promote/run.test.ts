@@ -144,7 +144,7 @@ test('a PySpark run (SparkApplication) becomes a WorkflowTemplate whose step cre
   const pinned = `localhost:5001/ml-pipelines:0.4.2@${DIGEST}`;
   assert.deepEqual(collectImages(template), [pinned]);
   const copied = `remote.example:5000/ml-pipelines@${DIGEST}`;
-  const rewritten = rewriteImages(template, new Map([[pinned, copied]])) as { spec: Spec };
+  const rewritten = rewriteImages(template, new Map([[pinned, copied]])) as unknown as { spec: Spec };
   assert.equal((parse(rewritten.spec.templates[0]?.resource?.manifest ?? '') as { spec: { image: string } }).spec.image, copied);
 });
 
