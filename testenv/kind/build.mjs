@@ -398,7 +398,11 @@ export async function ensureKindImages({ repoRoot, dockerHost, log, logStream, o
   });
 
   const total = Date.now() - started;
-  if (timings.length) log(`kind room build finished in ${fmt(total)}`);
+  if (timings.length) {
+    // A rebuilt image leaves its previous version untagged: drop those, they only take disk.
+    await docker(['image', 'prune', '--force']);
+    log(`kind room build finished in ${fmt(total)}`);
+  }
   return { versions, paths, timings, totalMs: total, kubeadmImages: kubeadm.all };
 }
 

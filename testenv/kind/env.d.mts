@@ -21,7 +21,7 @@ export interface KindTestEnv {
 
 /** Starts our dockerd if it is not running, builds whatever is missing (progress on stderr). */
 export function ensureKindTestEnv(options?: { log?: (line: string) => void }): Promise<KindTestEnv>;
-/** Stops the engine only if ensureKindTestEnv started it in this process (deleting its kind clusters first). */
+/** Stops the engine only if ensureKindTestEnv started it in this process and no other registered test process still uses it (deleting the kind clusters first). */
 export function stopKindTestEnv(): Promise<void>;
 /** The same answer as ensureKindTestEnv without starting or building anything. */
 export function kindTestEnvInfo(): KindTestEnv;

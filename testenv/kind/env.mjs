@@ -7,7 +7,7 @@
 //
 // Progress goes to stderr (a test runner's stdout is its TAP stream); build output to
 // ~/.cache/kindling/testenv/kind/build.log.
-import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from '../lib/build.mjs';
@@ -17,6 +17,33 @@ import { enginePaths, engineStatus, startEngine, stopEngine } from './engine.mjs
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 let startedEngine = false;
+
+// Test processes that use the engine right now: <kind>/users/<pid>. The process that started the
+// engine stops it at the end only when no other live user is registered (two tiers or files may
+// share one engine; the second must not lose it halfway).
+const usersDir = () => join(kindPaths(kindVersions(repoRoot)).root, 'users');
+function registerUser() {
+  mkdirSync(usersDir(), { recursive: true });
+  writeFileSync(join(usersDir(), String(process.pid)), new Date().toISOString() + '\n');
+}
+function otherLiveUsers() {
+  let names = [];
+  try {
+    names = readdirSync(usersDir());
+  } catch {
+    return [];
+  }
+  return names.map(Number).filter((pid) => {
+    if (!pid || pid === process.pid) return false;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      rmSync(join(usersDir(), String(pid)), { force: true }); // a finished process that did not clean up
+      return false;
+    }
+  });
+}
 
 function progress(prefix) {
   const t0 = Date.now();
@@ -77,6 +104,7 @@ export async function ensureKindTestEnv({ log = progress('kind-testenv') } = {})
   return withKindLock(async () => {
     const paths = enginePaths();
     const t = Date.now();
+    registerUser();
     const { started } = await startEngine({ paths, log });
     if (started) {
       startedEngine = true;
@@ -93,12 +121,19 @@ export async function ensureKindTestEnv({ log = progress('kind-testenv') } = {})
   }, log);
 }
 
-/** Stops the engine if (and only if) ensureKindTestEnv started it in this process. */
+/**
+ * Stops the engine if (and only if) ensureKindTestEnv started it in this process and no other test
+ * process registered as its user is still running; then its kind clusters are deleted first.
+ */
 export async function stopKindTestEnv() {
+  rmSync(join(usersDir(), String(process.pid)), { force: true });
   if (!startedEngine) return;
   startedEngine = false;
-  await deleteKindClusters();
-  await stopEngine();
+  await withKindLock(async () => {
+    if (otherLiveUsers().length) return;
+    await deleteKindClusters();
+    await stopEngine();
+  });
 }
 
 /** Deletes every kind cluster in our engine (all of them are ours: nobody else uses this engine). */
