@@ -63,7 +63,7 @@ async function status() {
     console.log(`image        ${tag.padEnd(52)} ${i ? `${(i.size / 1e6).toFixed(0)} MB` : 'MISSING'}`);
   }
   const clusters = await docker(['ps', '--filter', 'label=io.x-k8s.kind.cluster', '--format', '{{.Label "io.x-k8s.kind.cluster"}} {{.Names}} {{.Status}}']);
-  console.log(`kind nodes   ${clusters.trim() || 'none'}`);
+  console.log(`kind nodes   ${clusters.trim().split('\n').filter(Boolean).join('\n             ') || 'none'}`);
   return missing ? 1 : 0;
 }
 
