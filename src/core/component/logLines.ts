@@ -35,6 +35,26 @@ export function resumeSinceTime(timestamp: string): string {
   return `${timestampKey(timestamp).slice(0, 19)}Z`;
 }
 
+/**
+ * Argo's emissary executor runs the user's command inside the main container and writes its own
+ * lines into that container's log: `time="…" level=info msg="sub-process exited" argo=true …`, and on
+ * a non-zero exit `Error: exit status 1` right after. They are not what the user's code printed (and
+ * would end every traceback), so the log follower drops them.
+ */
+export class ExecutorNoiseFilter {
+  private afterExecutorLine = false;
+
+  accept(text: string): boolean {
+    if (/^time="[^"]*" level=\w+ msg=".*" argo=true\b/.test(text)) {
+      this.afterExecutorLine = true;
+      return false;
+    }
+    const exitLine = this.afterExecutorLine && /^Error: exit status \d+\s*$/.test(text);
+    this.afterExecutorLine = false;
+    return !exitLine;
+  }
+}
+
 /** Splits streamed chunks into whole lines; keeps an unterminated tail until more text or `end()`. */
 export class LogLineSplitter {
   private tail = '';

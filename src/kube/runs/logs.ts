@@ -1,6 +1,6 @@
 /** Pod logs of a run: follow them live (through a run's pod events) or read them once (notebook output). */
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { LogLineSplitter, ResumeFilter, resumeSinceTime, SPARK_DRIVER_CONTAINER, SPARK_EXECUTOR_CONTAINER, type LogLine } from '../../core/component';
+import { ExecutorNoiseFilter, LogLineSplitter, ResumeFilter, resumeSinceTime, SPARK_DRIVER_CONTAINER, SPARK_EXECUTOR_CONTAINER, type LogLine } from '../../core/component';
 import { streamPodLog, type PodLogEnd } from './podLogStream';
 import type { PodInfo } from './watch';
 
@@ -131,6 +131,8 @@ export class RunLogFollower {
   private async follow(f: Follow): Promise<void> {
     const name = f.pod.name;
     const filter = new ResumeFilter();
+    // Only Argo's main container has the emissary's lines; a Spark driver's log is left as it is.
+    const noise = f.container === 'main' ? new ExecutorNoiseFilter() : undefined;
     let failures = 0;
     let interruptedNoted = false;
     while (!f.closing) {
@@ -139,6 +141,7 @@ export class RunLogFollower {
       const deliver = (lines: LogLine[]): void => {
         for (const line of lines) {
           if (!filter.accept(line)) continue;
+          if (noise && !noise.accept(line.text)) continue;
           gotLines = true;
           this.sink.data(name, line.text);
         }

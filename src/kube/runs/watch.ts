@@ -120,7 +120,8 @@ export function watchRun(kc: KubeConfig, ref: ResourceRef, opts: WatchRunOptions
   const withPodReason = (s: RunStatus): RunStatus => {
     // The pod's own status explains more than the controller (OOMKilled with its limit, a pull failure).
     const problem = [...pods.values()].find((p) => p.problem)?.problem;
-    if (problem) return { ...s, message: withFailureDetail(s.message, problem.message) };
+    // Its message already says what the controller would (OOMKilled, exit code) and more.
+    if (problem) return { ...s, message: problem.message };
     const reason = [...pods.values()].find((p) => p.reason)?.reason;
     if (reason) return { ...s, message: withFailureDetail(s.message, reason) };
     const vanished = [...gone][0];

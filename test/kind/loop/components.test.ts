@@ -35,11 +35,19 @@ function expectedFeatures(csvText: string, minEvents: number): { kept: number; s
   return { kept: ctr.size, skipped: per.size - ctr.size, ctr };
 }
 
-async function podImageId(run: RunRecord): Promise<string> {
+/**
+ * The image the run's main container was created from, as the API server has it: the pod spec's
+ * reference and the kubelet's imageID. An image only preloaded with kind load has no registry digest
+ * in containerd, so its imageID is containerd's import name; one pulled from the registry has repo@digest.
+ */
+async function podImage(run: RunRecord): Promise<{ spec: string; imageID: string }> {
   const core = cluster.kc.makeApiClient(CoreV1Api);
   const pods = await core.listNamespacedPod({ namespace: run.manifests.namespace, labelSelector: `kindling.dev/run=${run.manifests.runName}` });
-  const main = pods.items.flatMap((p) => p.status?.containerStatuses ?? []).find((c) => c.name === 'main');
-  return main?.imageID ?? '';
+  const pod = pods.items.find((p) => p.spec?.containers.some((c) => c.name === 'main'));
+  return {
+    spec: pod?.spec?.containers.find((c) => c.name === 'main')?.image ?? '',
+    imageID: pod?.status?.containerStatuses?.find((c) => c.name === 'main')?.imageID ?? '',
+  };
 }
 
 function describeRun(run: RunRecord): string {
@@ -75,7 +83,7 @@ describe('Run as Component on the Kindling kind cluster', () => {
     const registryDigest = await resolveImageDigest(cluster.kind.runtimeImage);
     const annotations = run.manifests.resource.metadata.annotations;
     assert.equal(annotations[Annotations.imageDigest], registryDigest);
-    assert.match(await podImageId(run), new RegExp(`@${registryDigest}$`));
+    assert.equal((await podImage(run)).spec, `${cluster.kind.runtimeImage}@${registryDigest}`);
     firstDigest = registryDigest;
     console.log(`[loop] prepare_features: first line ${run.firstLineAt ? run.firstLineAt - run.invokedAt : '?'} ms after the call, finished ${run.final.timings.finishedAt! - run.invokedAt} ms`);
   });
@@ -106,7 +114,7 @@ describe('Run as Component on the Kindling kind cluster', () => {
     assert.equal(run.final.status.phase, 'Succeeded', describeRun(run));
     assert.match(run.output, new RegExp(`^edited ${token}$`, 'm'));
     assert.equal(run.manifests.resource.metadata.annotations[Annotations.imageDigest], firstDigest);
-    assert.match(await podImageId(run), new RegExp(`@${firstDigest}$`));
+    assert.equal((await podImage(run)).spec, `${cluster.kind.runtimeImage}@${firstDigest}`);
   });
 
   test('as a bare Pod (runAs pod): same output and provenance, the pod is the run, cancel deletes it', async () => {
@@ -261,7 +269,10 @@ describe('Run as Component on the Kindling kind cluster', () => {
       assert.equal(run.final.status.phase, 'Succeeded', describeRun(run));
       assert.equal(run.output.trim(), version, 'the run saw the requirements of this build');
       assert.equal(run.manifests.resource.metadata.annotations[Annotations.imageDigest], built.digest);
-      assert.match(await podImageId(run), new RegExp(`@${built.digest}$`));
+      // Pulled from the registry by digest: the kubelet reports exactly that image.
+      const ran = await podImage(run);
+      assert.equal(ran.spec, `${image}@${built.digest}`);
+      assert.match(ran.imageID, new RegExp(`@${built.digest}$`));
       digests.push(built.digest);
     }
     assert.notEqual(digests[0], digests[1]);

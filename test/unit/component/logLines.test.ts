@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LogLineSplitter, ResumeFilter, parseLogLine, resumeSinceTime, timestampKey } from '../../../src/core/component';
+import { ExecutorNoiseFilter, LogLineSplitter, ResumeFilter, parseLogLine, resumeSinceTime, timestampKey } from '../../../src/core/component';
 
 test('a timestamped log line splits into its timestamp and text', () => {
   assert.deepEqual(parseLogLine('2026-11-22T21:45:54.106862797Z hello world\n'), { timestamp: '2026-11-22T21:45:54.106862797Z', text: 'hello world\n' });
@@ -35,4 +35,22 @@ test('after a reconnect the lines already shown are dropped, new ones pass', () 
   assert.equal(f.accept(line('2026-11-22T21:45:54.50Z')), false);
   assert.ok(f.accept(line('2026-11-22T21:45:54.6Z')));
   assert.ok(f.accept({ text: 'no timestamp\n' }));
+});
+
+test("Argo's emissary lines in the main container's log are dropped, the user's lines kept", () => {
+  const f = new ExecutorNoiseFilter();
+  const lines = [
+    'Traceback (most recent call last):\n',
+    'ZeroDivisionError: division by zero\n',
+    'time="2026-12-04T23:46:58.312Z" level=info msg="sub-process exited" argo=true error="<nil>"\n',
+    'Error: exit status 1\n',
+  ];
+  assert.deepEqual(
+    lines.filter((l) => f.accept(l)),
+    lines.slice(0, 2),
+  );
+  // A user's own "Error: exit status" line (not right after an executor line) stays.
+  const g = new ExecutorNoiseFilter();
+  assert.equal(g.accept('Error: exit status 3\n'), true);
+  assert.equal(g.accept('time="x" level=info msg="hello" user=true\n'), true);
 });
