@@ -308,7 +308,9 @@ class ArgoExpander {
       this.expandBody(res.src, res.tmpl, res.name, gid, statusKey, [...stack, key]);
       return gid;
     }
-    if (type === undefined && this.once(`type:${res.src.key}:${res.name}`)) {
+    // Top-level templates of this document are checked by argoValidate.ts, reachable or not.
+    const checkedElsewhere = res.src.view.fileName === this.docFileName && res.src.templates.get(res.name) === res.tmpl;
+    if (type === undefined && !checkedElsewhere && this.once(`type:${res.src.key}:${res.name}`)) {
       this.report(res.src, 'error', 'unknown-template-type',
         `Template "${res.name}" has none of ${TEMPLATE_TYPES.join(', ')}.`, res.tmpl);
     }

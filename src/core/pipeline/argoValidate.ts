@@ -399,6 +399,10 @@ function checkTemplate(c: Ctx, tmpl: YValue, tName: string): void {
   const types = typesOf(y, tmpl);
   const leaf = isLeaf(types);
   const where = `templates.${tName}`;
+  if (types.length === 0) {
+    err(c, 'unknown-template-type', `${where}: template type unspecified; choose one of: container, containerSet, steps, script, resource, dag, suspend, data, http, plugin.`, tmpl);
+    return;
+  }
   if (types.length > 1) {
     err(c, 'multiple-template-types', `${where}: multiple template types specified (${types.join(', ')}); choose one of: container, containerSet, steps, script, resource, dag, suspend, template, template ref.`, y.pair(tmpl, types[1]));
     return;
@@ -450,9 +454,55 @@ function checkTemplate(c: Ctx, tmpl: YValue, tName: string): void {
   checkOutputs(c, tmpl, types, where, scope);
 }
 
+/** Fields whose YAML type Go cannot decode otherwise ("cannot unmarshal string into …"). */
+function checkShape(c: Ctx, node: YValue, where: string, lists: string[], maps: string[]): boolean {
+  const y = c.y;
+  for (const k of lists) {
+    const v = gi(y, node, k);
+    if (v !== undefined && !y.isNull(v) && !y.isSeq(v)) {
+      err(c, 'wrong-type', `${where}.${k} must be a list, found ${y.typeName(v)}; Argo cannot decode it.`, v);
+      return false;
+    }
+  }
+  for (const k of maps) {
+    const v = gi(y, node, k);
+    if (v !== undefined && !y.isNull(v) && !y.isMap(v)) {
+      err(c, 'wrong-type', `${where}.${k} must be a mapping, found ${y.typeName(v)}; Argo cannot decode it.`, v);
+      return false;
+    }
+  }
+  return true;
+}
+
+const CONTAINER_LISTS = ['command', 'args', 'env', 'envFrom', 'ports', 'volumeMounts', 'volumeDevices'];
+
+function checkContainerShape(c: Ctx, ct: YValue, where: string): boolean {
+  const y = c.y;
+  if (!checkShape(c, ct, where, CONTAINER_LISTS, ['resources', 'securityContext'])) return false;
+  for (const k of ['command', 'args']) {
+    const bad = y.seq(gi(y, ct, k)).find((v) => y.isMap(v) || y.isSeq(v));
+    if (bad !== undefined) {
+      err(c, 'wrong-type', `${where}.${k} must be a list of strings, found ${y.typeName(bad)} in it; Argo cannot decode it.`, bad);
+      return false;
+    }
+  }
+  for (const k of ['volumeMounts', 'env']) {
+    const bad = y.seq(gi(y, ct, k)).find((v) => !y.isMap(v));
+    if (bad !== undefined) {
+      err(c, 'wrong-type', `${where}.${k} must be a list of mappings, found ${y.typeName(bad)} in it; Argo cannot decode it.`, bad);
+      return false;
+    }
+  }
+  const res = gi(y, ct, 'resources');
+  return checkShape(c, res, `${where}.resources`, [], ['requests', 'limits']);
+}
+
 function checkLeafFields(c: Ctx, tmpl: YValue, types: string[], where: string): void {
   const y = c.y;
   const container = gi(y, tmpl, 'container');
+  for (const k of ['container', 'script']) {
+    if (types[0] === k && !checkContainerShape(c, gi(y, tmpl, k), `${where}.${k}`)) return;
+  }
   if (types[0] === 'container') {
     if (!nonEmptyStr(y, gi(y, container, 'image')) && !c.defaultImage.container) err(c, 'missing-image', `${where}.container.image may not be empty.`, y.pair(tmpl, 'container'));
     const mounts = new Map<string, string>();
@@ -823,6 +873,13 @@ export function validateArgoSpec(
       script: nonEmptyStr(y, gi(y, spec, 'templateDefaults', 'script', 'image')),
     },
   };
+  const metadata = gi(y, root, 'metadata');
+  if (metadata !== undefined && !y.isNull(metadata) && !y.isMap(metadata)) {
+    err(c, 'wrong-type', `metadata must be a mapping, found ${y.typeName(metadata)}; Argo cannot decode it.`, metadata);
+    return;
+  }
+  if (!checkShape(c, metadata, 'metadata', [], ['labels', 'annotations'])) return;
+  if (!checkShape(c, spec, src.kind === 'CronWorkflow' ? 'spec.workflowSpec' : 'spec', [], ['arguments'])) return;
   const nameNode = gi(y, root, 'metadata', 'name');
   const name = y.str(nameNode);
   const max = src.kind === 'CronWorkflow' ? 52 : 63;

@@ -203,6 +203,13 @@ test('template rules: types, images, resources, metrics, outputs, loops, timeout
   expectError(leaf('    container:\n      image: a\n      volumeMounts:\n      - {name: v1, mountPath: /w}\n      - {name: v2, mountPath: /w}'), 'mount-collision', '/w}', 1);
 });
 
+test('values Go cannot decode and templates without a type', () => {
+  expectError(wf(dag('      - {name: a, template: c}'), '', '  generateName: t-\n  labels: team-a\n'), 'wrong-type', 'team-a', 0, /metadata.labels must be a mapping/);
+  expectError(wf('  - name: main\n    container: {image: a, command: {sh: x}}'), 'wrong-type', '{sh: x}', 0, /command must be a list/);
+  expectError(wf('  - name: main\n    container: {image: a, resources: {requests: [cpu]}}'), 'wrong-type', '[cpu]', 0, /resources.requests must be a mapping/);
+  expectError(wf('  - name: main\n    conatiner: {image: a}'), 'unknown-template-type', 'name: main', 0, /template type unspecified/);
+});
+
 test('what Argo accepts stays silent', () => {
   const ok = (text: string) => assert.deepEqual(errors(text), []);
   // An exit hook may use its own step's outputs; withParam allows any item key.
