@@ -96,4 +96,33 @@ describe('the kind test environment (our dockerd, the node image, preloaded imag
     const runtimeLog = await podOutput('runtime', kind.runtimeImage, ['python', '-c', 'import pyspark, pandas, sklearn; print("runtime pyspark", pyspark.__version__, "pandas", pandas.__version__)']);
     assert.match(runtimeLog, /^runtime pyspark 4\.0\.0 pandas 2\.2\.3$/m);
   });
+
+  test('Spark on Kubernetes with the runtime image: its entrypoint serves as driver and executor', async () => {
+    // Submitted from a pod of the same image (client of the API through its service account), in
+    // cluster mode: Spark starts the image with `driver …`, the driver starts it with `executor`.
+    assert.ok(clusterCreated, 'needs the cluster of the previous test');
+    await kubectl('create', 'serviceaccount', 'spark');
+    await kubectl('create', 'rolebinding', 'spark', '--clusterrole=edit', '--serviceaccount=default:spark');
+    const pi = '/opt/venv/lib/python3.11/site-packages/pyspark/examples/src/main/python/pi.py';
+    const conf = {
+      'spark.kubernetes.container.image': kind.runtimeImage,
+      'spark.kubernetes.container.image.pullPolicy': 'Never',
+      'spark.kubernetes.authenticate.driver.serviceAccountName': 'spark',
+      'spark.kubernetes.driver.pod.name': 'pi-driver',
+      'spark.executor.instances': '1',
+      'spark.driver.memory': '512m',
+      'spark.executor.memory': '512m',
+      'spark.kubernetes.driver.request.cores': '100m',
+      'spark.kubernetes.executor.request.cores': '100m',
+      'spark.kubernetes.submission.waitAppCompletion': 'true',
+    };
+    await kubectl('run', 'spark-submit', `--image=${kind.runtimeImage}`, '--image-pull-policy=Never', '--restart=Never',
+      '--overrides', JSON.stringify({ spec: { serviceAccountName: 'spark' } }), '--',
+      'spark-submit', '--master', 'k8s://https://kubernetes.default.svc', '--deploy-mode', 'cluster', '--name', 'pi',
+      ...Object.entries(conf).flatMap(([k, v]) => ['--conf', `${k}=${v}`]), `local://${pi}`, '4');
+    await kubectl('wait', 'pod/spark-submit', '--for=jsonpath={.status.phase}=Succeeded', '--timeout=600s');
+    const driverLog = await kubectl('logs', 'pod/pi-driver');
+    assert.match(driverLog, /Registered executor .* with ID 1/);
+    assert.match(driverLog, /Pi is roughly 3\.1\d*/);
+  });
 });
