@@ -197,8 +197,12 @@ describe('Promote a finished run to a second kind cluster', () => {
     const log = pod ? String(await core.readNamespacedPodLog({ name: pod.metadata?.name ?? '', namespace: NAMESPACE, container: 'main' }).catch((e: Error) => e.message)) : '';
     assert.equal(final.phase, 'Succeeded', `${final.message ?? ''}\n${log}`);
     const ranDigest = run.manifests.resource.metadata.annotations[Annotations.imageDigest];
-    assert.equal(main?.image, `${remoteRegistry}/ml-pipelines@${ranDigest}`);
+    // The pod asked for the remote registry's image by digest, and containerd pulled exactly that
+    // (imageID is the repo digest it resolved; status.image is only the local image id when pulled by digest).
+    const spec = pod?.spec?.containers.find((c) => c.name === 'main');
+    assert.equal(spec?.image, `${remoteRegistry}/ml-pipelines@${ranDigest}`);
     assert.match(main?.imageID ?? '', new RegExp(`^${remoteRegistry}/ml-pipelines@${ranDigest}$`));
+    process.stderr.write(`[remote] pod ${pod?.metadata?.name}: image ${spec?.image}, imageID ${main?.imageID}\n`);
     assert.ok(log.includes(expectedLine(readFileSync(path.join(project, 'data', 'clicks.csv'), 'utf8'), 3, '/tmp/features.csv')), log);
   });
 
