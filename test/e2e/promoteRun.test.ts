@@ -15,7 +15,7 @@ import { KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-n
 import { loadConfig } from '../../src/core/config';
 import { ensureRunIdentity, prepareComponent, runServiceAccounts, startComponent } from '../../src/kube/runs';
 import { getCluster, testenvDir, withNamespace } from '../integration/helpers/testCluster';
-import { image, layer, pushPlain, startRegistry, type TestRegistry } from '../integration/registry/registries';
+import { hasDockerRegistry, image, layer, pushPlain, startRegistry, type TestRegistry } from '../integration/registry/registries';
 import { launchVSCode, waitFor, type VSCode } from './harness/codeServer';
 
 const remote = getCluster('remote');
@@ -24,7 +24,7 @@ const SCRIPT = 'print("features")\n';
 // Big enough that the copy takes a visible moment; incompressible, so the bytes are real.
 const built = image([layer('model.bin', 24_000_000, 'promote-run-model'), layer('code.py', 4_000, 'promote-run-code')]);
 
-describe('Promote a finished run from the Runs view in code-server', () => {
+describe('Promote a finished run from the Runs view in code-server', { skip: hasDockerRegistry() ? false : 'Debian docker-registry is not installed (scripts/setup-machine.sh installs it)' }, () => {
   let vscode: VSCode;
   let source: TestRegistry;
   let target: TestRegistry;
