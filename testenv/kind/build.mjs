@@ -228,9 +228,11 @@ export async function ensureKindImages({ repoRoot, dockerHost, log, logStream, o
   let bins;
   let kubeadm;
   const binariesLane = async () => {
-    bins = await step('KWOK control-plane binaries, Argo controller, Spark operator, pyspark (../lib/build.mjs)', async () => {
-      const b = await ensureBuilt({ versions, repoRoot, log: (l) => log(`  ${l}`), logStream });
-      return b;
+    await step('KWOK control-plane binaries, Argo controller, Spark operator, pyspark (../lib/build.mjs)', async () => {
+      const wasBuilt = [`kubernetes-${versions.kubernetes}`, `kwok-${versions.kwok}`, `argo-workflows-${versions.argoWorkflows}`, `spark-operator-${versions.sparkOperator}`]
+        .every((d) => existsSync(join(binRoot, d))) && existsSync(join(root, `pyspark-${versions.pyspark}`, 'venv', '.complete'));
+      bins = await ensureBuilt({ versions, repoRoot, log: (l) => log(`  ${l}`), logStream });
+      return wasBuilt ? 'cached' : undefined;
     });
     const kubeModule = join(repoRoot, 'testenv', 'go', 'kube');
     const nodeFiles = ['kubeadm', 'kubelet', 'kubectl', 'kube-proxy'];

@@ -158,7 +158,8 @@ export async function startEngine({ log = () => {}, timeoutMs = 60_000, paths = 
 }
 
 /** Stops our dockerd (only the pid in our pid file, only if it serves our socket). Resolves true when it stopped one. */
-export async function stopEngine({ paths = enginePaths(), timeoutMs = 30_000 } = {}) {
+export async function stopEngine({ paths = enginePaths(), timeoutMs = 60_000 } = {}) {
+  // dockerd stops its running containers (kind nodes: systemd inside, ~10 s each) before it exits.
   const pid = readPid(paths.pidFile);
   if (!pid || !isOurDockerd(pid, paths.sock)) return false;
   process.kill(pid, 'SIGTERM');
