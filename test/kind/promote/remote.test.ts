@@ -31,7 +31,8 @@ import { clusterOptions, freePort, kindTier, type KindTier } from '../kindCluste
 import { kindlingCluster, type KindlingCluster } from '../helpers/kindlingCluster';
 import { loadTestConfig, makeProject, runFile, testProjectConfig, type RunRecord } from '../helpers/runFile';
 
-const REMOTE = 'kindling-remote';
+// Its own name per run: a whole-tier run and a single-file run at the same time must not delete each other's remote.
+const REMOTE = `kindling-remote-${randomBytes(2).toString('hex')}`;
 const NAMESPACE = 'kindling';
 const CLAIM = 'clicks-data';
 
@@ -97,7 +98,6 @@ describe('Promote a finished run to a second kind cluster', () => {
       preloadImages: tier.kind.addonImages.filter((i) => i !== REGISTRY_IMAGE),
       onStep: (step, message) => process.stderr.write(`[remote] ${step}: ${message}\n`),
     });
-    await deleteCluster({ clusterName: REMOTE, kubeconfigPath: remoteOpts.kubeconfigPath, removeRegistry: true, env: tier.env }).catch(() => undefined);
     const t0 = Date.now();
     await createCluster(remoteOpts);
     process.stderr.write(`[remote] created in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
@@ -109,7 +109,11 @@ describe('Promote a finished run to a second kind cluster', () => {
   });
 
   test('prepare_features.py runs on the local Kindling cluster, reading the click log from the data claim', async () => {
-    const configText = testProjectConfig(local.kind.runtimeImage, { volumes: [{ name: 'clicks', pvc: CLAIM, mountPath: '/data', readOnly: true }] });
+    // Small requests: the shared node also hosts other files' runs (a paused debug run holds its CPU request).
+    const configText = testProjectConfig(local.kind.runtimeImage, {
+      resources: { requests: { cpu: '100m', memory: '128Mi' } },
+      volumes: [{ name: 'clicks', pvc: CLAIM, mountPath: '/data', readOnly: true }],
+    });
     project = makeProject(local, `promote-${randomBytes(3).toString('hex')}`, configText);
     const config = loadTestConfig(project, configText);
     await ensureRunIdentity(local.kc, NAMESPACE, ['kindling-runner']);
@@ -118,7 +122,7 @@ describe('Promote a finished run to a second kind cluster', () => {
     await local.kc.makeApiClient(CoreV1Api).deleteNamespacedPersistentVolumeClaim({ name: CLAIM, namespace: NAMESPACE }).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 2000));
     await provideClaim(local.kc, 'local', `${NODE_WORKSPACE_PATH}/${path.basename(project)}/data`);
-    run = await runFile(local, path.join(project, 'prepare_features.py'), config, { args: ['--input', '/data/clicks.csv', '--output', '/tmp/features.csv', '--min-events', '3'] });
+    run = await runFile(local, path.join(project, 'prepare_features.py'), config, { args: ['--input', '/data/clicks.csv', '--output', '/tmp/features.csv', '--min-events', '3'], timeoutMs: 480_000 });
     assert.equal(run.final.status.phase, 'Succeeded', `${run.final.status.message ?? ''}\n${run.output}`);
     const want = expectedLine(readFileSync(path.join(project, 'data', 'clicks.csv'), 'utf8'), 3, '/tmp/features.csv');
     assert.ok(run.output.includes(want), `expected "${want}" in\n${run.output}`);
