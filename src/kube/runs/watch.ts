@@ -101,6 +101,12 @@ export function watchRun(kc: KubeConfig, ref: ResourceRef, opts: WatchRunOptions
 
   const onRun = (type: string, obj: Parameters<typeof workflowStatus>[0] & Parameters<typeof sparkStatus>[0]): void => {
     failingSince = undefined;
+    // A bare-Pod run is its own pod: one watch serves both, so a pod that finishes before a second
+    // watch would report it still gets its log followed.
+    if (ref.kind === 'Pod') {
+      onPod(type, obj as KubeObj);
+      if (stopped) return;
+    }
     if (type === 'DELETED') {
       status = { phase: 'Failed', message: status.phase === 'Succeeded' ? status.message : 'The run was deleted (cancelled).', raw: 'Deleted' };
       if (status.phase === 'Failed' || isTerminal(status.phase)) timings.finishedAt ??= Date.now();
@@ -208,7 +214,7 @@ export function watchRun(kc: KubeConfig, ref: ResourceRef, opts: WatchRunOptions
   const base = ref.group ? `/apis/${ref.group}/${ref.version}` : `/api/${ref.version}`;
   start(`${base}/namespaces/${ns}/${ref.plural}`, { fieldSelector: `metadata.name=${ref.name}` }, onRun);
   // Argo (podMetadata) and the Spark operator (driver/executor labels) both copy our run label to pods.
-  start(`/api/v1/namespaces/${ns}/pods`, { labelSelector: `${Labels.run}=${ref.name}` }, onPod);
+  if (ref.kind !== 'Pod') start(`/api/v1/namespaces/${ns}/pods`, { labelSelector: `${Labels.run}=${ref.name}` }, onPod);
 
   return {
     done,
