@@ -17,6 +17,8 @@ export const DEBUGPY_PORT = 5678;
 export const DEBUGPY_MISSING_EXIT = 86;
 /** Printed by the pod before that exit; the controller looks for it in the log as well. */
 export const DEBUGPY_MISSING_MARKER = 'kindling: debugpy is not installed in this image';
+/** The launcher's last line before debugpy starts: the image has debugpy, the port opens next. */
+export const DEBUGPY_WAITING_PATTERN = /kindling: debugpy (\S+) waiting for the debugger/;
 /** Where a debugpy staged by Kindling (no image rebuild) is mounted in the pod, and put on PYTHONPATH. */
 export const POD_DEBUGPY_PATH = '/opt/kindling/debugpy';
 export const DEBUGPY_VOLUME = 'kindling-debugpy';

@@ -5,7 +5,7 @@
  * and the run watch's business; stopDebugRun ends it from this side.
  */
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { DEBUGPY_PORT, isDebugpyMissing, type ComponentManifests, type PodProblem } from '../../core/component';
+import { DEBUGPY_PORT, DEBUGPY_WAITING_PATTERN, isDebugpyMissing, type ComponentManifests, type PodProblem } from '../../core/component';
 import { cancelRun } from '../runs/cancel';
 import { RunError } from '../runs/errors';
 import { readPodLog } from '../runs/logs';
@@ -81,6 +81,10 @@ export async function startDebugRun(kc: KubeConfig, manifests: ComponentManifest
     }
     if ('ref' in first) throw await explainEndedDebugRun(kc, manifests, first);
     const pod = first;
+    // Running is not enough: without debugpy the pod runs for a moment and exits 86. The launcher's
+    // "waiting for the debugger" line says debugpy is there and about to listen.
+    const launched = await Promise.race([waitForLauncher(kc, manifests.namespace, pod.name, started.watch.done), started.watch.done]);
+    if (launched !== true) throw await explainEndedDebugRun(kc, manifests, launched);
     let forward: PortForwardHandle;
     try {
       forward = await forwardPort(kc, {
@@ -115,6 +119,18 @@ export async function stopDebugRun(kc: KubeConfig, started: StartedRun, pod?: st
     work.push(core.deleteNamespacedPod({ name, namespace: started.manifests.namespace, gracePeriodSeconds: 0 }).catch(() => undefined));
   }
   await Promise.all(work);
+}
+
+/** Polls the main container's log for the launcher's line; true once seen, never resolves after the run ended. */
+async function waitForLauncher(kc: KubeConfig, namespace: string, pod: string, ended: Promise<unknown>): Promise<true> {
+  let over = false;
+  void ended.then(() => (over = true));
+  while (!over) {
+    const log = await readPodLog(kc, namespace, pod, 'main').catch(() => '');
+    if (DEBUGPY_WAITING_PATTERN.test(log)) return true;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return new Promise<true>(() => undefined);
 }
 
 function pendingMessage(runName: string, ms: number, problem: PodProblem | undefined, pod: string | undefined): string {

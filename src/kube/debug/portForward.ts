@@ -86,6 +86,8 @@ export async function forwardPort(kc: KubeConfig, opts: ForwardOptions): Promise
       let refused = false;
       const output = new Writable({
         write(chunk: Buffer, _enc, done) {
+          // Each stream opens with its port number, which client-node strips and passes on as an empty chunk.
+          if (!chunk.length) return done();
           answered = true;
           pending.length = 0;
           if (!socket.destroyed) socket.write(chunk);
@@ -105,11 +107,28 @@ export async function forwardPort(kc: KubeConfig, opts: ForwardOptions): Promise
               );
             } else {
               opts.log?.(`port ${opts.remotePort} in ${opts.pod} not open yet (attempt ${attempt}): ${text}`);
+              // This stream is spent; the server may keep the WebSocket open, so close it and try a new one.
+              retry();
             }
           }
           done();
         },
       });
+      /** This attempt's WebSocket, once open. */
+      const mine: { ws?: Closable } = {};
+      /** Once per attempt: forget its stream (late events are ignored), close it, open the next. */
+      let retried = false;
+      const retry = (): void => {
+        if (retried) return;
+        retried = true;
+        if (input === thisInput) input = undefined;
+        if (mine.ws && stream === mine.ws) stream = undefined;
+        thisInput.end();
+        mine.ws?.close();
+        if (socket.destroyed || closed) return;
+        if (Date.now() >= deadline) fail(notAnswering(opts, timeout));
+        else setTimeout(() => void open(), refused ? 250 : 100);
+      };
       let ws: Closable;
       try {
         ws = (await forwarder.portForward(opts.namespace, opts.pod, [opts.remotePort], output, errors, thisInput)) as unknown as Closable;
@@ -117,7 +136,8 @@ export async function forwardPort(kc: KubeConfig, opts: ForwardOptions): Promise
         fail(describeForwardError(err, opts));
         return;
       }
-      if (socket.destroyed || closed) {
+      mine.ws = ws;
+      if (socket.destroyed || closed || retried) {
         ws.close();
         return;
       }
@@ -127,10 +147,10 @@ export async function forwardPort(kc: KubeConfig, opts: ForwardOptions): Promise
       for (const chunk of pending) thisInput.write(chunk);
       ws.on('close', () => {
         streams.delete(ws);
+        opts.log?.(`stream ${attempt} closed${answered ? '' : ' before the pod answered'}`);
         if (stream !== ws) return;
         if (!answered && !socket.destroyed && !closed) {
-          if (Date.now() >= deadline) fail(notAnswering(opts, timeout));
-          else setTimeout(() => void open(), refused ? 250 : 100);
+          retry();
           return;
         }
         socket.end();

@@ -58,7 +58,7 @@ async function podDeleted(namespace: string, name: string, timeoutMs: number): P
   return false;
 }
 
-describe('Debug as Component on the Kindling kind cluster', () => {
+describe('Debug as Component on the Kindling kind cluster', { concurrency: 1 }, () => {
   before(async () => {
     assert.ok(PRINT_LINE > 0 && KEPT_LINE > 0, 'prepare_features.py still has the lines this test stops at');
     cluster = await kindlingCluster();
@@ -67,7 +67,8 @@ describe('Debug as Component on the Kindling kind cluster', () => {
     // What a plain run prints, from this machine's Python (the script needs the standard library only).
     const scratch = mkdtempSync(path.join(tmpdir(), 'kindling-debug-expect-'));
     const { stdout } = await exec('python3', [file, '--input', path.join(project, 'data', 'clicks.csv'), '--output', path.join(scratch, 'f.csv')]);
-    expectedLine = stdout.trim();
+    // The pod writes to /tmp/features.csv (ARGS); the line names the output file.
+    expectedLine = stdout.trim().replace(path.join(scratch, 'f.csv'), '/tmp/features.csv');
     expectedKept = Number(expectedLine.match(/wrote (\d+) users/)?.[1]);
     assert.ok(expectedKept > 0, `unexpected output: ${expectedLine}`);
   });

@@ -48,6 +48,9 @@ export async function startDebugFile(
     onPod: (p) => follower.onPod(p),
     pendingTimeoutMs: opts.pendingTimeoutMs,
     connectTimeoutMs: opts.connectTimeoutMs,
+    // The forward's own account (retries while debugpy opens its port, errors) in the test's log.
+    log: (m) => process.stderr.write(`[port-forward] ${m}\n`),
+    onForwardError: (e) => process.stderr.write(`[port-forward] error: ${e.message}\n`),
   });
   return { manifests, run, invokedAt, output: () => output, follower };
 }
