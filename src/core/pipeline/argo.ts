@@ -15,7 +15,7 @@
  * ".loop(0:a)"), so the host can match live node status by `node.name.slice(wf.name.length)`.
  */
 import type { NodeDetail, NodeKind, PipelineGraph, PipelineFormat } from '../model/pipelineGraph';
-import { dependsLabel, parseDepends, type DependsRef } from './argoDepends';
+import { dependsLabel, parseDependsOf, type DependsRef } from './argoDepends';
 import { brief, findCycles, GraphBuilder, LineIndex, loadDocuments, YamlView, type Diagnostics, type YValue } from './source';
 import { sparkSummaryDetails } from './spark';
 import { validateArgoSpec } from './argoValidate';
@@ -490,7 +490,7 @@ class ArgoExpander {
         if (expr === undefined) {
           this.report(src, 'error', 'wrong-type', `"depends" of task "${name}" must be a string, found ${y.typeName(dependsNode)}.`, dependsNode);
         } else {
-          const parsed = parseDepends(expr);
+          const parsed = parseDependsOf(dependsNode as object, expr);
           if (parsed.error) this.report(src, 'error', 'depends-syntax', `"depends" of task "${name}": ${parsed.error.message} (at character ${parsed.error.offset + 1}).`, dependsNode);
           for (const r of parsed.refs) {
             const entry = incoming.get(r.task);

@@ -128,6 +128,21 @@ export function parseDepends(expr: string): DependsParse {
   return out;
 }
 
+/**
+ * parseDepends for the `depends` scalar of a parsed document, once: the graph builder and the
+ * admission checks (argoValidate.ts) both need it, and at 10k tasks a second parse was visible.
+ * The result must not be modified.
+ */
+const parsedByNode = new WeakMap<object, DependsParse>();
+
+export function parseDependsOf(node: object, expr: string): DependsParse {
+  const hit = parsedByNode.get(node);
+  if (hit) return hit;
+  const parsed = parseDepends(expr);
+  parsedByNode.set(node, parsed);
+  return parsed;
+}
+
 /** Edge label for all references to one task: undefined when every reference is the default. */
 export function dependsLabel(refs: DependsRef[]): string | undefined {
   // The common case (one plain dependency) without building the parts list.

@@ -9,7 +9,8 @@
  * something we cannot see — a template in another file, a value known only at run time — the
  * check stays silent.
  */
-import { parseDepends } from './argoDepends';
+import { parseDependsOf } from './argoDepends';
+import type { FMap } from './fastYaml';
 import { loadDocuments, type Diagnostics, type YamlView, type YValue } from './source';
 import { lookupTemplate, type ArgoTemplateSource, type TemplateIndex } from './templateIndex';
 
@@ -24,31 +25,35 @@ const PARAM_REF = /{{[-a-zA-Z0-9]+(\.[-a-zA-Z0-9_]+)*}}/;
 const VARIABLE_PREFIXES = ['item.', 'steps.', 'inputs.', 'outputs.', 'pod.', 'workflow.', 'tasks.'];
 const ARTIFACT_LOCATIONS = ['from', 'fromExpression', 's3', 'git', 'http', 'artifactory', 'hdfs', 'raw', 'oss', 'gcs', 'azure', 'plugin', 'key', 'artifactGC'];
 
-/** Names a scope can hold; `any` stands for references we cannot check (unresolved templates). */
+/**
+ * Names a scope can hold; `any` stands for references we cannot check (unresolved templates).
+ * A child scope sees its parent's names without copying them: a DAG task's scope is a child of the
+ * template's, and copying per task made a 5,000-task DAG quadratic.
+ */
 class Scope {
-  private readonly names = new Set<string>();
-  private readonly anyPrefixes: string[] = [];
+  // Allocated on first use: most DAG tasks never add a name of their own.
+  private names: Set<string> | undefined;
+  private anyPrefixes: string[] | undefined;
 
-  constructor(from?: Scope) {
-    if (from) {
-      for (const n of from.names) this.names.add(n);
-      this.anyPrefixes.push(...from.anyPrefixes);
-    }
-  }
+  constructor(private readonly parent?: Scope) {}
 
   add(name: string): void {
-    this.names.add(name);
+    (this.names ??= new Set()).add(name);
   }
 
   /** Everything starting with `prefix` resolves (e.g. the outputs of a template we cannot see). */
   addAny(prefix: string): void {
-    this.anyPrefixes.push(prefix);
+    (this.anyPrefixes ??= []).push(prefix);
   }
 
   has(name: string): boolean {
-    return this.names.has(name) || this.anyPrefixes.some((p) => name.startsWith(p));
+    if (this.names?.has(name)) return true;
+    if (this.anyPrefixes?.some((p) => name.startsWith(p))) return true;
+    return this.parent?.has(name) ?? false;
   }
 }
+
+const NO_ANCESTORS: ReadonlySet<string> = new Set();
 
 interface Ctx {
   y: YamlView;
@@ -79,11 +84,15 @@ function gi(y: YamlView, n: YValue, k1: string, k2?: string, k3?: string): YValu
 }
 
 function field(y: YamlView, n: YValue, k: string): YValue {
-  const exact = y.get(n, k);
-  if (exact !== undefined || !y.isMap(n)) return exact;
-  const lower = k.toLowerCase();
-  for (const [key, v] of y.entries(n)) if (key.toLowerCase() === lower) return v;
-  return undefined;
+  if (!y.isMap(n)) return undefined;
+  // One pass, no allocation: this runs for every optional field of every task.
+  let folded: YValue;
+  for (const item of (n as FMap).items) {
+    const key = item.key.value;
+    if (key === k) return item.value;
+    if (folded === undefined && typeof key === 'string' && key.length === k.length && key.toLowerCase() === k.toLowerCase()) folded = item.value;
+  }
+  return folded;
 }
 
 function err(c: Ctx, code: string, message: string, at: YValue): void {
@@ -712,11 +721,24 @@ function checkDag(c: Ctx, tmpl: YValue, where: string, scope: Scope): boolean {
   const usingDepends = tasks.some((t) => nonEmptyStr(y, gi(y, t, 'depends')));
   // Dependencies per task (depends references or the dependencies list), for ancestry.
   const deps = new Map<string, string[]>();
+  const parsedDepends = new Map<string, ReturnType<typeof parseDependsOf>>();
   for (const [n, t] of byName) {
-    const expr = y.str(gi(y, t, 'depends'));
-    const list = expr ? parseDepends(expr).refs.map((r) => r.task) : y.seq(gi(y, t, 'dependencies')).map((d) => y.str(d) ?? '');
+    const dependsNode = gi(y, t, 'depends');
+    const expr = y.str(dependsNode);
+    const parsed = expr ? parseDependsOf(dependsNode as object, expr) : undefined;
+    if (parsed) parsedDepends.set(n, parsed);
+    const list = parsed ? parsed.refs.map((r) => r.task) : y.seq(gi(y, t, 'dependencies')).map((d) => y.str(d) ?? '');
     deps.set(n, [...new Set(list)]);
   }
+  // Every task's outputs are in scope for every other (Argo adds them all first), but building
+  // that scope for a 10,000-task DAG costs more than the rest of the check: only when asked.
+  let outputsAdded = false;
+  const ensureOutputs = () => {
+    if (outputsAdded) return;
+    outputsAdded = true;
+    for (const [n, t] of byName) addOutputs(c, t, `tasks.${n}`, scope, nonEmptySeq(y, gi(y, t, 'withItems')) || nonEmptyStr(y, gi(y, t, 'withParam')), false);
+  };
+  if (strings(y, gi(y, tmpl, 'outputs')).some((x) => x.text.includes('tasks.'))) ensureOutputs();
   for (const [n, t] of byName) {
     const tWhere = `${where}.tasks.${n}`;
     const nameNode = gi(y, t, 'name');
@@ -738,9 +760,8 @@ function checkDag(c: Ctx, tmpl: YValue, where: string, scope: Scope): boolean {
       err(c, 'continue-on-with-depends', `${where} cannot use 'continueOn' when using 'depends'. Instead use 'dep-task.Failed'/'dep-task.Errored'.`, y.pair(t, 'continueOn'));
       return false;
     }
-    const expr = y.str(gi(y, t, 'depends'));
-    if (expr) {
-      const parsed = parseDepends(expr);
+    const parsed = parsedDepends.get(n);
+    if (parsed) {
       const bad = parsed.unknownResults[0];
       if (bad && !parsed.error) {
         err(c, 'depends-result', `${tWhere} task result '${bad.result}' for task '${bad.task}' is invalid (Succeeded, Failed, Errored, Skipped, Omitted, Daemoned, AnySucceeded or AllFailed).`, gi(y, t, 'depends'));
@@ -755,12 +776,11 @@ function checkDag(c: Ctx, tmpl: YValue, where: string, scope: Scope): boolean {
         }
       }
     }
-    const aggregate = nonEmptySeq(y, gi(y, t, 'withItems')) || nonEmptyStr(y, gi(y, t, 'withParam'));
-    addOutputs(c, t, `tasks.${n}`, scope, aggregate, false);
   }
   const target = gi(y, tmpl, 'dag', 'target');
   const targetText = y.str(target);
   if (targetText) {
+    if (targetText.includes('tasks.')) ensureOutputs();
     if (!resolveAll(c, scope, target, `${where}.targets`, false)) return false;
     for (const name of targetText.split(' ')) {
       if (PARAM_REF.test(name) || byName.has(name)) continue;
@@ -783,7 +803,11 @@ function checkDag(c: Ctx, tmpl: YValue, where: string, scope: Scope): boolean {
     const tWhere = `${where}.tasks.${n}`;
     const taskScope = new Scope(scope);
     if (gi(y, t, 'hooks') !== undefined) taskScope.add(`tasks.${n}.status`);
-    const ancestors = ancestry(n);
+    // Ancestry costs as much as the DAG is deep: only tasks that name other tasks need it.
+    const tagged = strings(y, t);
+    const namesTasks = tagged.some((x) => x.text.includes('tasks.'));
+    if (namesTasks) ensureOutputs();
+    const ancestors = namesTasks ? ancestry(n) : NO_ANCESTORS;
     for (const a of ancestors) {
       const at = byName.get(a)!;
       addOutputs(c, at, `tasks.${a}`, taskScope, nonEmptySeq(y, gi(y, at, 'withItems')) || nonEmptyStr(y, gi(y, at, 'withParam')), true);
@@ -791,7 +815,7 @@ function checkDag(c: Ctx, tmpl: YValue, where: string, scope: Scope): boolean {
     const before = c.diags.list.length;
     const loop = checkLoop(c, t, tWhere, taskScope);
     if (c.diags.list.length !== before) return false;
-    if (gi(y, t, 'inline') === undefined && !resolveAll(c, taskScope, t, tWhere, loop.anyItem)) return false;
+    if (tagged.length && gi(y, t, 'inline') === undefined && !resolveAll(c, taskScope, t, tWhere, loop.anyItem)) return false;
     checkArguments(c, gi(y, t, 'arguments'), `${tWhere}.arguments.`, false);
     checkHooks(c, t, tWhere);
     if (c.diags.list.length !== before) return false;
