@@ -34,7 +34,8 @@ import { loadTestConfig, makeProject, runFile, testProjectConfig, type RunRecord
 // Its own name per run: a whole-tier run and a single-file run at the same time must not delete each other's remote.
 const REMOTE = `kindling-remote-${randomBytes(2).toString('hex')}`;
 const NAMESPACE = 'kindling';
-const CLAIM = 'clicks-data';
+// Per run too: a claim deleted while a pod still used it stays Terminating, and a pod naming it stays Pending.
+const CLAIM = `clicks-${randomBytes(2).toString('hex')}`;
 
 let local: KindlingCluster;
 let tier: KindTier;
@@ -105,6 +106,12 @@ describe('Promote a finished run to a second kind cluster', () => {
   });
 
   after(async () => {
+    // The local claim (the remote goes with its cluster); its pods have ended, so it can go at once.
+    if (local) {
+      const core = local.kc.makeApiClient(CoreV1Api);
+      await core.deleteNamespacedPersistentVolumeClaim({ name: CLAIM, namespace: NAMESPACE }).catch(() => undefined);
+      await core.deletePersistentVolume({ name: `${CLAIM}-local` }).catch(() => undefined);
+    }
     if (tier && remoteOpts) await deleteCluster({ clusterName: REMOTE, kubeconfigPath: remoteOpts.kubeconfigPath, removeRegistry: true, env: tier.env }).catch(() => undefined);
   });
 
@@ -118,9 +125,6 @@ describe('Promote a finished run to a second kind cluster', () => {
     const config = loadTestConfig(project, configText);
     await ensureRunIdentity(local.kc, NAMESPACE, ['kindling-runner']);
     // The local claim: the project's data folder, seen by the node through the workspace mount.
-    await local.kc.makeApiClient(CoreV1Api).deletePersistentVolume({ name: `${CLAIM}-local` }).catch(() => undefined);
-    await local.kc.makeApiClient(CoreV1Api).deleteNamespacedPersistentVolumeClaim({ name: CLAIM, namespace: NAMESPACE }).catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 2000));
     await provideClaim(local.kc, 'local', `${NODE_WORKSPACE_PATH}/${path.basename(project)}/data`);
     run = await runFile(local, path.join(project, 'prepare_features.py'), config, { args: ['--input', '/data/clicks.csv', '--output', '/tmp/features.csv', '--min-events', '3'], timeoutMs: 480_000 });
     assert.equal(run.final.status.phase, 'Succeeded', `${run.final.status.message ?? ''}\n${run.output}`);
