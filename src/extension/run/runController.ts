@@ -134,7 +134,7 @@ export class RunController implements vscode.Disposable {
 
   private async run(uri: vscode.Uri, choice: LastChoice): Promise<void> {
     const invokedAt = Date.now();
-    const prepared = await this.preparation.prepare(uri, choice);
+    const prepared = await this.preparation.prepare(uri, choice, { runAs: 'pod' });
     if (!prepared) return;
     const { kc, manifests, target, steps } = prepared;
     this.lastRun = { uri, choice };

@@ -136,9 +136,13 @@ describe('Submit Pipeline on the Kindling kind cluster', () => {
     assert.equal(nodes.find((n) => n.displayName === 'count')?.outputs?.parameters?.find((p) => p.name === 'rows')?.value, String(rows));
     assert.match(output, new RegExp(`^counted ${rows} rows$`, 'm'));
     assert.match(output, new RegExp(`^report: ${rows} rows$`, 'm'));
-    // argoexec ran every container step (its wait sidecar beside main).
-    const stepPods = [...containersByPod.entries()].filter(([, c]) => c.includes('main'));
-    assert.ok(stepPods.length >= 2 && stepPods.every(([, c]) => c.includes('wait')), JSON.stringify([...containersByPod]));
+    // argoexec ran every step: beside main in the container steps (its wait sidecar), and as the
+    // resource step's only container (argoexec resource creates the SparkApplication and follows it).
+    const pods = [...containersByPod.entries()];
+    const step = (name: string) => pods.find(([pod]) => pod.startsWith(`${manifests.ref.name}-${name}-`))?.[1];
+    assert.deepEqual(step('count')?.slice().sort(), ['main', 'wait'], JSON.stringify(pods));
+    assert.deepEqual(step('report')?.slice().sort(), ['main', 'wait'], JSON.stringify(pods));
+    assert.deepEqual(step('train'), ['main'], JSON.stringify(pods));
     // The Spark step's application completed, with the sum over 0..rows.
     const custom = cluster.kc.makeApiClient(CustomObjectsApi);
     const apps = (await custom.listNamespacedCustomObject({ group: 'sparkoperator.k8s.io', version: 'v1beta2', namespace: manifests.namespace, plural: 'sparkapplications' })) as {
