@@ -1,7 +1,8 @@
-// Runs the test tiers: `node scripts/test.mjs [unit|corpus|argo-validate|integration|e2e]...` (no argument: all tiers).
+// Runs the test tiers: `node scripts/test.mjs [unit|corpus|argo-validate|integration|kind|e2e]...` (no argument: all tiers).
 // Unit tests are plain `node --test` over TypeScript (tsx loader). A tier with its own set-up
-// (integration needs the real control plane, e2e needs code-server) has test/<tier>/run.mjs, which
-// receives KINDLING_TAP_FILE and must write node's TAP report there.
+// (integration needs the real control plane, kind the test engine's real kind cluster, e2e needs
+// code-server) has test/<tier>/run.mjs, which receives KINDLING_TAP_FILE and must write node's TAP
+// report there.
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,7 +12,7 @@ import { findTests, readTapCounts, runNodeTests } from './lib/nodeTest.mjs';
 
 ensureDependencies(join(dirname(fileURLToPath(import.meta.url)), '..'), '[test]');
 
-const tiers = process.argv.slice(2).length ? process.argv.slice(2) : ['unit', 'corpus', 'argo-validate', 'integration', 'e2e'];
+const tiers = process.argv.slice(2).length ? process.argv.slice(2) : ['unit', 'corpus', 'argo-validate', 'integration', 'kind', 'e2e'];
 const summary = [];
 const total = { pass: 0, fail: 0, skipped: 0 };
 let failed = false;
