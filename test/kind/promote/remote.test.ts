@@ -106,9 +106,15 @@ describe('Promote a finished run to a second kind cluster', () => {
   });
 
   after(async () => {
-    // The local claim (the remote goes with its cluster); its pods have ended, so it can go at once.
+    // The local run and its claim (the remote's go with its cluster). The claim stays Terminating while
+    // any pod names it, finished ones included: the run's Workflow goes first, and its pods with it.
     if (local) {
       const core = local.kc.makeApiClient(CoreV1Api);
+      if (run) {
+        await local.kc.makeApiClient(CustomObjectsApi)
+          .deleteNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', plural: 'workflows', namespace: NAMESPACE, name: run.manifests.runName, propagationPolicy: 'Background' })
+          .catch(() => undefined);
+      }
       await core.deleteNamespacedPersistentVolumeClaim({ name: CLAIM, namespace: NAMESPACE }).catch(() => undefined);
       await core.deletePersistentVolume({ name: `${CLAIM}-local` }).catch(() => undefined);
     }
