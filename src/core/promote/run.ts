@@ -33,7 +33,8 @@ const WORKFLOW_NAME = '{{workflow.name}}';
 export const SOURCE_VOLUME = 'kindling-source';
 
 export interface FinishedRun {
-  kind: 'Workflow' | 'SparkApplication';
+  /** Pod: Run as Component runs scripts, shell scripts and notebooks as bare Pods on the Kindling cluster. */
+  kind: 'Workflow' | 'SparkApplication' | 'Pod';
   name: string;
   namespace: string;
   /** Whether it succeeded, by its controller's own status. */
@@ -62,20 +63,20 @@ export interface FinishedRun {
 export function describeFinishedRun(object: unknown): FinishedRun | undefined {
   if (!isRecord(object) || !isRecord(object.metadata)) return undefined;
   const kind = object.kind;
-  if (kind !== 'Workflow' && kind !== 'SparkApplication') return undefined;
+  if (kind !== 'Workflow' && kind !== 'SparkApplication' && kind !== 'Pod') return undefined;
   const metadata = object.metadata;
   const labels = stringMap(metadata.labels);
   const annotations = stringMap(metadata.annotations);
   const status = isRecord(object.status) ? object.status : {};
   const rawPhase =
-    kind === 'Workflow' ? str(status.phase) : isRecord(status.applicationState) ? str(status.applicationState.state) : undefined;
+    kind !== 'SparkApplication' ? str(status.phase) : isRecord(status.applicationState) ? str(status.applicationState.state) : undefined;
   const image = annotations[Annotations.image];
   const imageDigest = annotations[Annotations.imageDigest] ?? image?.match(DIGEST)?.[1];
   return {
     kind,
     name: str(metadata.name) ?? '',
     namespace: str(metadata.namespace) ?? 'default',
-    succeeded: kind === 'Workflow' ? rawPhase === 'Succeeded' : rawPhase === 'COMPLETED',
+    succeeded: kind === 'SparkApplication' ? rawPhase === 'COMPLETED' : rawPhase === 'Succeeded',
     rawPhase,
     sourcePath: annotations[Annotations.sourcePath],
     sourceSha256: annotations[Annotations.sourceSha256],
@@ -118,7 +119,7 @@ export function planRunPromote(input: RunPromoteInput): RunPromotePlan {
   const warnings: string[] = [];
   const fail = (message: string, run?: FinishedRun): RunPromotePlan => ({ documents: [], errors: [message], notes, warnings, run });
   const run = describeFinishedRun(input.run);
-  if (!run) return fail(`Only a Workflow or SparkApplication run can be promoted (this is a ${String(input.run.kind)}).`);
+  if (!run) return fail(`Only a Workflow, SparkApplication or Pod run can be promoted (this is a ${String(input.run.kind)}).`);
   const what = `${run.kind} ${run.name}`;
   if (!run.succeeded) {
     return fail(`${what} has not succeeded (${run.rawPhase ?? 'no status yet'}): only a run that succeeded is promoted, so the target gets something known to work.`, run);
@@ -168,6 +169,8 @@ export function planRunPromote(input: RunPromoteInput): RunPromotePlan {
   let templateSpec: Record<string, unknown>;
   if (run.kind === 'Workflow') {
     templateSpec = cleanWorkflowSpec(spec, ctx);
+  } else if (run.kind === 'Pod') {
+    templateSpec = podAsWorkflowSpec(spec, input.run.metadata, ctx);
   } else {
     // A PySpark run: the template's one step creates the SparkApplication and follows it, as a
     // promoted PySpark component does (component.ts), so nothing runs until the template is submitted.
@@ -248,6 +251,33 @@ function cleanWorkflowSpec(spec: Record<string, unknown>, ctx: CleanContext): Re
     });
   }
   return cleaned;
+}
+
+/** Pod-level fields a WorkflowTemplate spec carries too; the rest (nodeName, dnsPolicy, …) is the server's or the kubelet's. */
+const POD_TO_WORKFLOW = ['serviceAccountName', 'volumes', 'nodeSelector', 'tolerations', 'affinity', 'securityContext', 'imagePullSecrets'];
+/** Container fields the API server fills in with their defaults: not part of what the run asked for. */
+const CONTAINER_DEFAULTS = ['terminationMessagePath', 'terminationMessagePolicy'];
+
+/**
+ * A bare-Pod run (script, shell, notebook on the Kindling cluster) as a one-step workflow: its one
+ * container is the `main` step, its pod-level settings the workflow's, its labels and annotations
+ * the workflow's podMetadata. The service-account token volume the server injects is dropped (Argo's
+ * pods get their own).
+ */
+function podAsWorkflowSpec(spec: Record<string, unknown>, metadata: Record<string, unknown>, ctx: CleanContext): Record<string, unknown> {
+  const injected = new Set(
+    (Array.isArray(spec.volumes) ? spec.volumes : []).filter((v) => isRecord(v) && typeof v.name === 'string' && v.name.startsWith('kube-api-access-')).map((v) => (v as { name: string }).name),
+  );
+  const podLevel: Record<string, unknown> = {};
+  for (const key of POD_TO_WORKFLOW) if (spec[key] !== undefined) podLevel[key] = spec[key];
+  if (Array.isArray(podLevel.volumes)) podLevel.volumes = podLevel.volumes.filter((v) => !(isRecord(v) && injected.has(String(v.name))));
+  const containers = Array.isArray(spec.containers) ? spec.containers.filter(isRecord) : [];
+  const main = containers.find((c) => c.name === 'main') ?? containers[0] ?? {};
+  const container: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(main)) if (key !== 'name' && !CONTAINER_DEFAULTS.includes(key)) container[key] = value;
+  if (Array.isArray(container.volumeMounts)) container.volumeMounts = container.volumeMounts.filter((m) => !(isRecord(m) && injected.has(String(m.name))));
+  const cleaned = cleanPod({ entrypoint: 'main', ...podLevel, templates: [{ name: 'main', container }] }, ctx) as Record<string, unknown>;
+  return { ...cleaned, podMetadata: cleanPodMetadata({ labels: metadata.labels, annotations: metadata.annotations }, ctx) };
 }
 
 function cleanSparkApplication(spec: Record<string, unknown>, ctx: CleanContext, namespace: string | undefined): KubeObject {

@@ -90,12 +90,12 @@ export class PromoteController implements vscode.Disposable {
    * pick, image copy, preflight, review and apply as a file promote.
    */
   async promoteRun(arg?: unknown): Promise<void> {
-    if (!isRunEntry(arg) || (arg.ref.kind !== 'Workflow' && arg.ref.kind !== 'SparkApplication')) {
+    if (!isRunEntry(arg) || (arg.ref.kind !== 'Workflow' && arg.ref.kind !== 'SparkApplication' && arg.ref.kind !== 'Pod')) {
       void vscode.window.showWarningMessage('Kindling: right-click a run that succeeded in the Runs view to promote it.');
       return;
     }
     const run = arg;
-    const runKind = run.ref.kind as 'Workflow' | 'SparkApplication';
+    const runKind = run.ref.kind as 'Workflow' | 'SparkApplication' | 'Pod';
     const kubeconfigPath = run.kubeconfigPath ?? (getSetting('kubeconfig') || undefined);
     const runContext = run.context ?? localContext();
     const folders = vscode.workspace.workspaceFolders ?? [];

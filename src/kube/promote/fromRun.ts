@@ -15,7 +15,7 @@ import { resolveImageDigest } from '../images/digest';
 import { classifyKubeError, statusCodeOf } from '../runs/errors';
 
 export interface RunToPromote {
-  kind: 'Workflow' | 'SparkApplication';
+  kind: 'Workflow' | 'SparkApplication' | 'Pod';
   name: string;
   namespace: string;
 }
@@ -48,12 +48,17 @@ const PLURALS = { Workflow: { group: 'argoproj.io', version: 'v1alpha1', plural:
 
 export async function planFromRun(input: PlanFromRunInput): Promise<PlanFromRun> {
   const { kc, run } = input;
-  const api = PLURALS[run.kind];
   let object: KubeObject;
   try {
-    object = (await kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ ...api, namespace: run.namespace, name: run.name })) as KubeObject;
+    if (run.kind === 'Pod') {
+      // A bare-Pod run: the pod is the run (client-node's typed object, as plain JSON like the others).
+      const pod = await kc.makeApiClient(CoreV1Api).readNamespacedPod({ name: run.name, namespace: run.namespace });
+      object = { ...(JSON.parse(JSON.stringify(pod)) as KubeObject), apiVersion: 'v1', kind: 'Pod' };
+    } else {
+      object = (await kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ ...PLURALS[run.kind], namespace: run.namespace, name: run.name })) as KubeObject;
+    }
   } catch (err) {
-    throw classifyKubeError(err, kc, `read ${run.kind} ${run.name} in ${run.namespace}`, api);
+    throw classifyKubeError(err, kc, `read ${run.kind} ${run.name} in ${run.namespace}`, run.kind === 'Pod' ? undefined : PLURALS[run.kind]);
   }
   const described = describeFinishedRun(object);
   const runRef = `${run.namespace}/${run.name}`;

@@ -23,7 +23,7 @@ function config(): KindlingConfig {
  * A run object as the cluster returns it: what Run as Component built (the real builder, hostPath
  * delivery as on the Kindling cluster), plus the server's metadata and the controller's status.
  */
-function finishedRun(opts: { kind?: ComponentKind; digest?: string; phase?: string; asPipeline?: boolean; content?: string } = {}): KubeObject {
+function finishedRun(opts: { kind?: ComponentKind; digest?: string; phase?: string; asPipeline?: boolean; content?: string; runAs?: 'pod' } = {}): KubeObject {
   const content = opts.content ?? SCRIPT;
   const built = buildComponent({
     kind: opts.kind ?? 'script',
@@ -35,11 +35,23 @@ function finishedRun(opts: { kind?: ComponentKind; digest?: string; phase?: stri
     args: ['--min-events', '5'],
     provenance: { sourceSha256: createHash('sha256').update(content, 'utf8').digest('hex'), kindlingVersion: '0.1.0', imageDigest: opts.digest, gitCommit: 'a'.repeat(40) },
     asPipeline: opts.asPipeline,
+    runAs: opts.runAs,
   });
   const object = JSON.parse(JSON.stringify(built.resource)) as KubeObject;
   object.metadata = { ...object.metadata, uid: 'u-1', resourceVersion: '4242', creationTimestamp: '2026-12-04T22:00:00Z', managedFields: [{ manager: 'kindling' }] };
   object.metadata.labels = { ...object.metadata.labels, 'workflows.argoproj.io/completed': 'true', 'workflows.argoproj.io/phase': opts.phase ?? 'Succeeded' };
-  object.status = object.kind === 'Workflow' ? { phase: opts.phase ?? 'Succeeded', nodes: {} } : { applicationState: { state: opts.phase ?? 'COMPLETED' } };
+  object.status = object.kind === 'SparkApplication' ? { applicationState: { state: opts.phase ?? 'COMPLETED' } } : { phase: opts.phase ?? 'Succeeded', nodes: {} };
+  if (object.kind === 'Pod') {
+    // What the API server and the scheduler add to a pod: the token volume, the node, container defaults.
+    const spec = object.spec as { nodeName?: string; dnsPolicy?: string; volumes: unknown[]; containers: { volumeMounts: unknown[]; terminationMessagePath?: string }[] };
+    spec.nodeName = 'kindling-control-plane';
+    spec.dnsPolicy = 'ClusterFirst';
+    spec.volumes.push({ name: 'kube-api-access-x9z2k', projected: { sources: [] } });
+    for (const c of spec.containers) {
+      c.volumeMounts.push({ name: 'kube-api-access-x9z2k', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true });
+      c.terminationMessagePath = '/dev/termination-log';
+    }
+  }
   return object;
 }
 
@@ -152,4 +164,27 @@ test('the promote provenance names the run it came from', () => {
   const annotations = promoteAnnotations({ sourceSha256: SHA, sourcePath: 'examples/prepare_features.py', images: [], kindlingVersion: '0.1.0', promotedFrom: 'kind-kindling', promotedFromRun: 'kindling/prepare-features-x7k2p', promotedAt: '2026-12-04T23:00:00.000Z' });
   assert.equal(annotations['kindling.dev/promoted-from-run'], 'kindling/prepare-features-x7k2p');
   assert.equal(annotations['kindling.dev/promoted-from'], 'kind-kindling');
+});
+
+test('a bare-Pod run (how the Kindling cluster runs scripts) becomes the same one-step template, without what the server added', () => {
+  const run = finishedRun({ digest: DIGEST, runAs: 'pod' });
+  assert.equal(run.kind, 'Pod');
+  const plan = planRunPromote({ run, runContext: 'kind-kindling', namespace: 'ml', source });
+  assert.deepEqual(plan.errors, []);
+  const spec = plan.documents[1]?.object.spec as Spec & Record<string, unknown>;
+  assert.equal(spec.entrypoint, 'main');
+  assert.equal(spec.serviceAccountName, 'kindling-runner');
+  assert.equal(spec.nodeName, undefined);
+  assert.equal(spec.dnsPolicy, undefined);
+  assert.equal(spec.restartPolicy, undefined);
+  const container = spec.templates[0]?.container as Container & Record<string, unknown>;
+  assert.equal(container.image, `localhost:5001/ml-pipelines:0.4.2@${DIGEST}`);
+  assert.deepEqual([...container.command, ...container.args], ['python', '-u', '/workspace/prepare_features.py', '--min-events', '5']);
+  assert.equal(container.name, undefined);
+  assert.equal(container.terminationMessagePath, undefined);
+  assert.ok(!spec.volumes.some((v) => v.name.startsWith('kube-api-access-') || v.hostPath));
+  assert.ok(!container.volumeMounts.some((m) => m.name.startsWith('kube-api-access-')));
+  assert.ok(container.volumeMounts.some((m) => m.name === SOURCE_VOLUME && m.subPath === 'prepare_features.py'));
+  assert.equal(spec.podMetadata.labels['kindling.dev/run'], undefined);
+  assert.deepEqual(Object.keys(spec.podMetadata.annotations ?? {}), ['cluster-autoscaler.kubernetes.io/safe-to-evict']);
 });
