@@ -125,3 +125,46 @@ test('a finished component run is promoted as it ran: the file from its ConfigMa
   );
   assert.equal(again.status, 'unchanged');
 });
+
+test('a bare-Pod run (as the Kindling cluster runs scripts) is read back from the server and promoted as a one-step template', async (t) => {
+  const ns = await useNamespace(t, local, 'promote-pod-run');
+  const target = await useNamespace(t, remote, 'promote-pod-run-target');
+  // KWOK ends a bare pod only when it is annotated so (testenv/kwok-stages.yaml); Kindling's own annotations are not carried.
+  const config = { ...configFor(ns), podAnnotations: { 'kindling.dev/complete': 'true' } };
+  const ids = runServiceAccounts(config);
+  await ensureRunIdentity(local.kc, ids.namespace, ids.serviceAccounts);
+  const manifests = await prepareComponent({
+    filePath: path.join(root, 'examples/prepare_features.py'),
+    workspaceRoot: root,
+    config,
+    delivery: { mode: 'configMap' },
+    kindlingVersion: '0.1.0-test',
+    args: ['--min-events', '2'],
+    runAs: 'pod',
+  });
+  assert.equal(manifests.ref.kind, 'Pod');
+  const run = await startComponent(local.kc, manifests, { invokedAt: Date.now() });
+  t.after(() => run.watch.stop());
+  const final = await Promise.race([run.watch.done, timeout(90_000, 'the pod run to finish')]);
+  assert.equal(final.status.phase, 'Succeeded', JSON.stringify(final.status));
+
+  const fromRun = await planFromRun({ kc: local.kc, run: { kind: 'Pod', name: manifests.runName, namespace: ns }, namespace: target, readWorkspaceFile: async () => undefined });
+  assert.deepEqual(fromRun.plan.errors, []);
+  const remoteKc = connect({ kubeconfigPath: remote.kubeconfigPath, context: remote.context });
+  const outcome = await runPromote(
+    { kc: remoteKc, text: '', sourcePath: 'examples/prepare_features.py', namespace: target, kindlingVersion: '0.1.0-test', git: fromRun.git, promotedFrom: local.context, fromRun: { plan: fromRun.plan, sourceSha256: fromRun.sourceSha256, run: fromRun.runRef } },
+    { confirm: async () => true },
+  );
+  assert.equal(outcome.status, 'applied');
+  const live = (await remote.kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', plural: 'workflowtemplates', namespace: target, name: 'prepare-features' })) as KubeObject & {
+    spec: Record<string, unknown> & { templates: { container?: { image: string; command: string[]; args: string[]; volumeMounts: { name: string }[] } }[]; volumes: { name: string }[] };
+  };
+  const container = live.spec.templates[0]?.container;
+  assert.equal(container?.image, IMAGE);
+  assert.deepEqual([...(container?.command ?? []), ...(container?.args ?? [])], ['python', '-u', '/workspace/prepare_features.py', '--min-events', '2']);
+  // What the API server and scheduler put on the pod did not travel.
+  assert.equal(live.spec.nodeName, undefined);
+  assert.ok(!live.spec.volumes.some((v) => v.name.startsWith('kube-api-access-')), JSON.stringify(live.spec.volumes));
+  assert.ok(!(container?.volumeMounts ?? []).some((m) => m.name.startsWith('kube-api-access-')));
+  assert.equal(live.metadata.annotations?.[PromoteAnnotations.promotedFromRun], `${ns}/${manifests.runName}`);
+});
