@@ -40,8 +40,10 @@ interface LiveDebug {
   entry: RunEntry;
   channel: vscode.OutputChannel;
   session?: vscode.DebugSession;
-  /** debugpy said the script exited: the run ends by itself and is left alone. */
+  /** debugpy said the script ended: the run ends by itself and is left alone. */
   exited: boolean;
+  /** The user ended the session (Stop/Disconnect) while the script was still going. */
+  stopRequested: boolean;
   firstStopAt?: number;
 }
 
@@ -67,7 +69,11 @@ export class DebugController implements vscode.Disposable {
         },
         onExited: (session) => {
           const d = this.forSession(session);
-          if (d) d.exited = true;
+          if (d && !d.stopRequested) d.exited = true;
+        },
+        onDisconnectRequested: (session) => {
+          const d = this.forSession(session);
+          if (d && !d.exited) d.stopRequested = true;
         },
       }),
       vscode.debug.onDidStartDebugSession((session) => {
@@ -189,7 +195,7 @@ export class DebugController implements vscode.Disposable {
       await this.explainFailure(err, prepared, uri, choice, started);
       return;
     }
-    const d: LiveDebug = { runName: manifests.runName, invokedAt, target, prepared, entry, channel, exited: false };
+    const d: LiveDebug = { runName: manifests.runName, invokedAt, target, prepared, entry, channel, exited: false, stopRequested: false };
     this.live.set(manifests.runName, d);
     channel.appendLine(`[kindling] pod ${target.pod} running; port-forward 127.0.0.1:${target.forward.port} → ${DEBUG_PORT_TEXT}; attaching the debugger`);
 
@@ -229,7 +235,10 @@ export class DebugController implements vscode.Disposable {
     void vscode.window.showErrorMessage(`Kindling: debug run ${manifests.runName} ${final.status.phase === 'Failed' ? 'failed' : 'ended'}${took}: ${final.status.message ?? final.status.raw ?? 'no reason given'}`);
   }
 
-  /** Stop pressed (or the window closed the session): the pod goes, unless the script had already exited. */
+  /**
+   * The session ended. Stop pressed (or the window closing it) while the script still ran: the pod
+   * goes. debugpy ending it (the script is over): the run finishes by itself and is left alone.
+   */
   private async sessionEnded(session: vscode.DebugSession): Promise<void> {
     const d = this.forSession(session);
     if (!d) return;
