@@ -107,14 +107,10 @@ describe('Promote a finished run to a second kind cluster', () => {
 
   after(async () => {
     // The local run and its claim (the remote's go with its cluster). The claim stays Terminating while
-    // any pod names it, finished ones included: the run's Workflow goes first, and its pods with it.
+    // any pod names it, finished ones included: the run's pod goes first.
     if (local) {
       const core = local.kc.makeApiClient(CoreV1Api);
-      if (run) {
-        await local.kc.makeApiClient(CustomObjectsApi)
-          .deleteNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', plural: 'workflows', namespace: NAMESPACE, name: run.manifests.runName, propagationPolicy: 'Background' })
-          .catch(() => undefined);
-      }
+      if (run) await core.deleteNamespacedPod({ name: run.manifests.runName, namespace: NAMESPACE }).catch(() => undefined);
       await core.deleteNamespacedPersistentVolumeClaim({ name: CLAIM, namespace: NAMESPACE }).catch(() => undefined);
       await core.deletePersistentVolume({ name: `${CLAIM}-local` }).catch(() => undefined);
     }
@@ -132,7 +128,13 @@ describe('Promote a finished run to a second kind cluster', () => {
     await ensureRunIdentity(local.kc, NAMESPACE, ['kindling-runner']);
     // The local claim: the project's data folder, seen by the node through the workspace mount.
     await provideClaim(local.kc, 'local', `${NODE_WORKSPACE_PATH}/${path.basename(project)}/data`);
-    run = await runFile(local, path.join(project, 'prepare_features.py'), config, { args: ['--input', '/data/clicks.csv', '--output', '/tmp/features.csv', '--min-events', '3'], timeoutMs: 480_000 });
+    run = await runFile(local, path.join(project, 'prepare_features.py'), config, {
+      args: ['--input', '/data/clicks.csv', '--output', '/tmp/features.csv', '--min-events', '3'],
+      timeoutMs: 480_000,
+      // What Run as Component does on the Kindling cluster: a script runs as a bare Pod.
+      runAs: 'pod',
+    });
+    assert.equal(run.manifests.ref.kind, 'Pod');
     assert.equal(run.final.status.phase, 'Succeeded', `${run.final.status.message ?? ''}\n${run.output}`);
     const want = expectedLine(readFileSync(path.join(project, 'data', 'clicks.csv'), 'utf8'), 3, '/tmp/features.csv');
     assert.ok(run.output.includes(want), `expected "${want}" in\n${run.output}`);
@@ -145,7 +147,7 @@ describe('Promote a finished run to a second kind cluster', () => {
     await ensureRunIdentity(remoteKc, NAMESPACE, ['kindling-runner']);
     const fromRun = await planFromRun({
       kc: local.kc,
-      run: { kind: 'Workflow', name: run.manifests.runName, namespace: NAMESPACE },
+      run: { kind: 'Pod', name: run.manifests.runName, namespace: NAMESPACE },
       namespace: NAMESPACE,
       readWorkspaceFile: async (sourcePath) => readFileSync(path.join(local.workspace, ...sourcePath.split('/')), 'utf8'),
     });
