@@ -7,7 +7,7 @@
 //   node scripts/testenv.mjs gen-kube-module    regenerate testenv/go/kube/go.mod after changing versions.json
 //   node scripts/testenv.mjs kind build|up|down|status   the real-container room: our dockerd, kind node and add-on images (testenv/kind/cli.mjs)
 // Run dir: $KINDLING_TESTENV_DIR (default ~/.cache/kindling/testenv/run); binary cache: ~/.cache/kindling/testenv/bin.
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheRoot, ensureBuilt, run } from '../testenv/lib/build.mjs';
@@ -15,6 +15,7 @@ import {
   PORTS, argumentsChanged, bootstrapLocal, bootstrapRemote, componentStatus, componentsFor, ensureCredentials, kubeconfigPaths,
   pointNodesAtKwok, runDir, startComponent, stopComponent, waitHealthy, waitNodesReady, wipeData, writeState,
 } from '../testenv/lib/env.mjs';
+import { withDirLock } from '../testenv/lib/dirLock.mjs';
 import { logFile } from '../testenv/lib/procs.mjs';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -217,33 +218,9 @@ if (!commands[command]) {
   console.error(`usage: node scripts/testenv.mjs ${Object.keys(commands).join('|')}`);
   process.exit(2);
 }
-/** One up/down/restart at a time per run dir (a folder made with mkdir is the lock; a dead owner's is taken over). */
-async function withLock(fn) {
-  const lock = join(runDir(), '.lock');
-  mkdirSync(runDir(), { recursive: true });
-  for (let waited = 0; ; waited += 500) {
-    try {
-      mkdirSync(lock);
-      writeFileSync(join(lock, 'pid'), String(process.pid));
-      break;
-    } catch {
-      let owner = 0;
-      try {
-        owner = Number(readFileSync(join(lock, 'pid'), 'utf8'));
-        process.kill(owner, 0);
-      } catch {
-        if (owner || waited > 2000) rmSync(lock, { recursive: true, force: true }); // owner gone
-        continue;
-      }
-      if (waited % 10_000 === 0) log(`waiting for another testenv command (pid ${owner}) to finish`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+/** One up/down/restart at a time per run dir. */
+function withLock(fn) {
+  return withDirLock(join(runDir(), '.lock'), fn, { log, what: 'another testenv command' });
 }
 
 try {

@@ -7,10 +7,11 @@
 //
 // Progress goes to stderr (a test runner's stdout is its TAP stream); build output to
 // ~/.cache/kindling/testenv/kind/build.log.
-import { createWriteStream, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from '../lib/build.mjs';
+import { withDirLock } from '../lib/dirLock.mjs';
 import { ensureKindImages, kindPaths, kindVersions } from './build.mjs';
 import { enginePaths, engineStatus, startEngine, stopEngine } from './engine.mjs';
 
@@ -50,34 +51,10 @@ function progress(prefix) {
   return (line) => process.stderr.write(`[${prefix} +${((Date.now() - t0) / 1000).toFixed(1)} s] ${line}\n`);
 }
 
-/** One engine start/build at a time on this machine (a folder is the lock; a dead owner's is taken over). */
-export async function withKindLock(fn, log = () => {}) {
-  const dir = kindPaths(kindVersions(repoRoot)).root;
-  const lock = join(dir, '.lock');
-  mkdirSync(dir, { recursive: true });
-  for (let waited = 0; ; waited += 500) {
-    try {
-      mkdirSync(lock);
-      writeFileSync(join(lock, 'pid'), String(process.pid));
-      break;
-    } catch {
-      let owner = 0;
-      try {
-        owner = Number(readFileSync(join(lock, 'pid'), 'utf8'));
-        process.kill(owner, 0);
-      } catch {
-        if (owner || waited > 2000) rmSync(lock, { recursive: true, force: true });
-        continue;
-      }
-      if (waited % 30_000 === 0) log(`waiting for another kind test-env command (pid ${owner})`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+/** One engine start/build at a time on this machine. */
+export function withKindLock(fn, log = () => {}) {
+  const lock = join(kindPaths(kindVersions(repoRoot)).root, '.lock');
+  return withDirLock(lock, fn, { log, what: 'another kind test-env command', sayEveryMs: 30_000 });
 }
 
 /** What a test needs to drive kind and docker against our engine (no building, no starting). */
