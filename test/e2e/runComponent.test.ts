@@ -211,9 +211,10 @@ describe('Run as Component in code-server on the Kindling kind cluster: run, edi
     assert.match(output1, new RegExp(`^\\[kindling\\] \\w+ ${firstRun} in kindling on ${escape(cluster.context)}$`, 'm'));
     assert.match(output1, new RegExp(`^\\[kindling\\] image ${escape(pinned())}; code via workspace mount \\(hostPath\\)$`, 'm'));
     assert.match(output1, new RegExp(`^${escape(firstLine)}$`, 'm'));
-    // Before the timings, which come after the log stream has ended. (Not necessarily before "[kindling] Succeeded":
-    // a script this short ends before its log stream delivers the line, and the phase line is written at once.)
-    assert.ok(output1.indexOf(firstLine) < output1.indexOf('[kindling] timings:'), 'the script\'s line comes before the timings');
+    // What the script printed comes before "[kindling] Succeeded": a script this short ends before its log
+    // stream delivers the line, so the run's final phase line waits until the logs are in.
+    assert.ok(output1.indexOf(firstLine) < output1.indexOf('[kindling] Succeeded'), 'the script\'s line comes before Succeeded');
+    assert.ok(output1.indexOf('[kindling] Succeeded') < output1.indexOf('[kindling] timings:'), 'Succeeded comes before the timings');
     const pod1 = await runPod(firstRun);
     assert.equal(pod1.spec?.containers.find((c) => c.name === 'main')?.image, pinned());
     assert.equal(pod1.metadata?.annotations?.['kindling.dev/image-digest'], registryDigest);

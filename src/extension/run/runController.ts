@@ -39,7 +39,7 @@ import type { ConfigDiagnostics } from './configDiagnostics';
 import { isRunEntry, RunsTreeProvider, type RunEntry } from './runsTree';
 import { showRunProgress } from './runProgress';
 import { RunPreparation } from './runPreparation';
-import { mirrorRunUpdates, runTarget } from './runSetup';
+import { mirrorRunUpdates, phaseLine, runTarget } from './runSetup';
 
 interface LastChoice {
   args: string[];
@@ -164,7 +164,7 @@ export class RunController implements vscode.Disposable {
       },
       note: (text) => channel.appendLine(`[kindling] ${text}`),
     });
-    const onUpdate = mirrorRunUpdates(entry, channel, this.tree);
+    const onUpdate = mirrorRunUpdates(entry, channel, this.tree, { deferFinalLine: true });
     let started;
     try {
       started = await startComponent(kc, manifests, { invokedAt, onUpdate, onPod: (p) => follower.onPod(p), localRegistry: `localhost:${getSetting('cluster.registryPort')}` });
@@ -188,6 +188,8 @@ export class RunController implements vscode.Disposable {
     // Not stop(): the last lines may still be on their way when the run's phase changes.
     await follower.finish();
     const final = started.watch.snapshot();
+    // The terminal phase's line, held back by mirrorRunUpdates until the logs were in.
+    if (isTerminal(final.status.phase)) channel.appendLine(phaseLine(final.status));
     // The watch gave up on a pod that can never start (its image cannot be pulled, a Secret is
     // missing): the controller would leave the run Running for ever, so stop it on the cluster too.
     if (final.status.phase === 'Failed' && final.pods.some((p) => p.problem?.fatal && p.problem.reason === final.status.raw)) {

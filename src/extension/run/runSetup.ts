@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { kindContextName } from '../../core/cluster/kindConfig';
 import { runContextName } from '../../core/cluster/runContext';
-import { summarizePods } from '../../core/component';
+import { isTerminal, summarizePods } from '../../core/component';
 import type { KindlingConfig } from '../../core/config';
 import { checkServiceAccounts, ConfigInvalidError, ensureRunIdentity, readProjectConfig, runServiceAccounts, type connect, type RunSnapshot } from '../../kube/runs';
 import { getSetting } from '../config';
@@ -55,7 +55,23 @@ export class RunIdentity {
 }
 
 /** The watch's callback: keeps the Runs view entry current and writes each phase change to the run's output. */
-export function mirrorRunUpdates(entry: RunEntry, channel: { appendLine(line: string): void }, tree: RunsTreeProvider): (s: RunSnapshot) => void {
+/** The line a run's output gets when its phase changes. */
+export function phaseLine(status: RunSnapshot['status']): string {
+  return `[kindling] ${status.phase}${status.message ? `: ${status.message}` : ''}`;
+}
+
+/**
+ * Mirrors a run's updates into its Runs view entry and its output. With `deferFinalLine`, the line of
+ * a terminal phase is left to the caller: on a real cluster a short script's pod has ended before the
+ * log stream has delivered its output, and "Succeeded" above the script's own lines reads wrong; the
+ * caller writes it with phaseLine once the logs are in.
+ */
+export function mirrorRunUpdates(
+  entry: RunEntry,
+  channel: { appendLine(line: string): void },
+  tree: RunsTreeProvider,
+  { deferFinalLine = false }: { deferFinalLine?: boolean } = {},
+): (s: RunSnapshot) => void {
   let lastPhase = '';
   return (s) => {
     entry.phase = s.status.phase;
@@ -65,7 +81,7 @@ export function mirrorRunUpdates(entry: RunEntry, channel: { appendLine(line: st
     entry.pods = summarizePods(s.pods) ?? entry.pods;
     if (s.status.phase !== lastPhase) {
       lastPhase = s.status.phase;
-      channel.appendLine(`[kindling] ${s.status.phase}${s.status.message ? `: ${s.status.message}` : ''}`);
+      if (!(deferFinalLine && isTerminal(s.status.phase))) channel.appendLine(phaseLine(s.status));
     }
     tree.update(entry);
   };
