@@ -1,8 +1,9 @@
 // E2E tier: real VS Code (code-server) driven through Debian's chromium by playwright-core.
 // Installs the harness when it is not cached yet (scripts/harness.mjs), packages the extension when
 // the .vsix is missing, then runs test/e2e/**/*.test.ts one file at a time (each starts its own
-// code-server). Run as Component tests submit to the shared test environment's local control plane,
-// so the tier brings it up when it is down and leaves it as found (scripts/lib/testenvSession.mjs).
+// code-server). Promote tests use the shared test environment's control planes, so the tier brings
+// them up when they are down and leaves them as found (scripts/lib/testenvSession.mjs); the tests on
+// real containers use the test Docker engine, which the tier holds the same way (testenv/kind/env.mjs).
 // The TAP report goes to $KINDLING_TAP_FILE (scripts/test.mjs adds it up).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureHarness, vsixPath } from '../../scripts/harness.mjs';
 import { findTests, runNodeTests } from '../../scripts/lib/nodeTest.mjs';
 import { useTestenv } from '../../scripts/lib/testenvSession.mjs';
+import { ensureKindTestEnv, stopKindTestEnv } from '../../testenv/kind/env.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const started = Date.now();
@@ -52,11 +54,23 @@ if (process.env.KINDLING_E2E_VSIX) {
 
 const release = useTestenv('e2e');
 if (!release) process.exit(1);
+// Several files use the test environment's Docker engine and the shared Kindling kind cluster (Create
+// Local Cluster, Run and Debug as Component, Promote This Run). The tier holds the engine for all of
+// them, so one file's clean-up does not stop it under the next, and stops it at the end only if it
+// started it (deleting the kind clusters made in it).
+try {
+  await ensureKindTestEnv();
+} catch (error) {
+  release();
+  console.error(`[e2e] the kind test environment could not be prepared: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
 let code;
 try {
   code = runNodeTests(files, { tapFile: process.env.KINDLING_TAP_FILE, concurrency: 1, timeoutMs: 300_000 });
 } finally {
   release();
+  await stopKindTestEnv();
 }
 console.log(`[e2e] ${files.length} file(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 process.exit(code);
