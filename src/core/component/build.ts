@@ -21,6 +21,7 @@ import {
   type VolumeMountSpec,
   type VolumeSpec,
   type Workflow,
+  type WorkflowTemplateSpec,
 } from './types';
 
 /** Where the file's folder (hostPath) or the file (ConfigMap) appears in the pod. */
@@ -36,6 +37,20 @@ export const OUTPUT_END = '<<<kindling-output-end>>>';
 
 export const SPARK_DRIVER_CONTAINER = 'spark-kubernetes-driver';
 export const SPARK_EXECUTOR_CONTAINER = 'spark-kubernetes-executor';
+
+/**
+ * An Argo resource step that creates a SparkApplication and follows it to its end: the pattern
+ * pipeline authors use for Spark steps, shared by PySpark runs and promoted PySpark runs.
+ */
+export function sparkApplicationStep(app: object): NonNullable<WorkflowTemplateSpec['resource']> {
+  return {
+    action: 'create',
+    setOwnerReference: true,
+    successCondition: 'status.applicationState.state == COMPLETED',
+    failureCondition: 'status.applicationState.state in (FAILED, SUBMISSION_FAILED)',
+    manifest: stringify(app),
+  };
+}
 
 export function buildComponent(req: ComponentRequest): ComponentManifests {
   const namespace = req.config.namespace ?? configDefaults.namespace;
@@ -109,16 +124,7 @@ export function buildComponent(req: ComponentRequest): ComponentManifests {
     // A one-step pipeline: Argo creates the SparkApplication and follows its state (the pattern
     // pipeline authors use for Spark steps), so the run also shows in the Runs view and DAG panel.
     app.metadata = { ...app.metadata, name: `${req.runName}-spark` };
-    const wf = workflow(req, meta, volumes, podAnnotations, {
-      name: 'main',
-      resource: {
-        action: 'create',
-        setOwnerReference: true,
-        successCondition: 'status.applicationState.state == COMPLETED',
-        failureCondition: 'status.applicationState.state in (FAILED, SUBMISSION_FAILED)',
-        manifest: stringify(app),
-      },
-    });
+    const wf = workflow(req, meta, volumes, podAnnotations, { name: 'main', resource: sparkApplicationStep(app) });
     return { kind: req.kind, runName: req.runName, namespace, image, configMap, resource: wf, ref: workflowRef(req.runName, namespace) };
   }
 

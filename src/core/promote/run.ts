@@ -22,7 +22,7 @@ import { isRecord } from '../values';
 import { Annotations, Labels } from '../component/provenance';
 import { DEBUG_LABEL } from '../component/debug';
 import { configMapKey } from '../component/naming';
-import { POD_WORKSPACE_PATH, WORKSPACE_VOLUME } from '../component/build';
+import { POD_WORKSPACE_PATH, sparkApplicationStep, WORKSPACE_VOLUME } from '../component/build';
 import { CONFIGMAP_KIND, WORKFLOW_TEMPLATE_KIND, componentTemplateName } from './component';
 import type { KubeObject, PlannedDocument, PromotePlan } from './documents';
 
@@ -179,16 +179,7 @@ export function planRunPromote(input: RunPromoteInput): RunPromotePlan {
       entrypoint: 'main',
       podMetadata: { labels: { ...labels } },
       templates: [
-        {
-          name: 'main',
-          resource: {
-            action: 'create',
-            setOwnerReference: true,
-            successCondition: 'status.applicationState.state == COMPLETED',
-            failureCondition: 'status.applicationState.state in (FAILED, SUBMISSION_FAILED)',
-            manifest: stringify(app),
-          },
-        },
+        { name: 'main', resource: sparkApplicationStep(app) },
       ],
     };
   }
