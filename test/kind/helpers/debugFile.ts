@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { debugAttachArguments, debugManifests, type ComponentManifests } from '../../../src/core/component';
 import type { KindlingConfig } from '../../../src/core/config';
 import { DapClient, startDebugRun, type DapMessage, type DebugRun } from '../../../src/kube/debug';
-import { ensureRunIdentity, prepareComponent, RunLogFollower, runServiceAccounts } from '../../../src/kube/runs';
+import { RunLogFollower } from '../../../src/kube/runs';
+import { prepareOnCluster } from './runFile';
 import type { KindlingCluster } from './kindlingCluster';
 
 export interface DebugStart {
@@ -27,15 +28,7 @@ export async function startDebugFile(
   opts: { args?: string[]; debugpyNodePath?: string; pendingTimeoutMs?: number; connectTimeoutMs?: number; resolveLocalDigest?: boolean } = {},
 ): Promise<DebugStart> {
   const kc = cluster.kc;
-  const { namespace, serviceAccounts } = runServiceAccounts(config);
-  await ensureRunIdentity(kc, namespace, serviceAccounts);
-  const invokedAt = Date.now();
-  const prepared = await prepareComponent({
-    filePath,
-    workspaceRoot: cluster.workspace,
-    config,
-    delivery: { mode: 'hostPath', nodeWorkspacePath: cluster.nodeWorkspacePath },
-    kindlingVersion: 'kind-tier',
+  const { namespace, manifests: prepared, invokedAt } = await prepareOnCluster(cluster, filePath, config, {
     args: opts.args,
     kind: 'script',
     resolveLocalDigest: opts.resolveLocalDigest ?? true,

@@ -65,15 +65,19 @@ export function loadTestConfig(dir: string, text: string): KindlingConfig {
   return config;
 }
 
-export async function runFile(
+/**
+ * What Run and Debug as Component do before they start a run on the shared cluster: the run's
+ * namespace and service accounts made, then the manifests prepared with the workspace delivered by
+ * the node's hostPath. `invokedAt` is taken after the identity set-up, as the command's clock starts.
+ */
+export async function prepareOnCluster(
   cluster: KindlingCluster,
   filePath: string,
   config: KindlingConfig,
-  opts: { args?: string[]; parameters?: Record<string, string>; timeoutMs?: number; onLine?: (text: string) => void; unreachableMs?: number; runAs?: 'workflow' | 'pod'; onManifests?: (m: ComponentManifests) => void } = {},
-): Promise<RunRecord> {
-  const kc = cluster.kc;
+  extra: Omit<Parameters<typeof prepareComponent>[0], 'filePath' | 'workspaceRoot' | 'config' | 'delivery' | 'kindlingVersion'>,
+): Promise<{ namespace: string; manifests: ComponentManifests; invokedAt: number }> {
   const { namespace, serviceAccounts } = runServiceAccounts(config);
-  await ensureRunIdentity(kc, namespace, serviceAccounts);
+  await ensureRunIdentity(cluster.kc, namespace, serviceAccounts);
   const invokedAt = Date.now();
   const manifests = await prepareComponent({
     filePath,
@@ -81,6 +85,19 @@ export async function runFile(
     config,
     delivery: { mode: 'hostPath', nodeWorkspacePath: cluster.nodeWorkspacePath },
     kindlingVersion: 'kind-tier',
+    ...extra,
+  });
+  return { namespace, manifests, invokedAt };
+}
+
+export async function runFile(
+  cluster: KindlingCluster,
+  filePath: string,
+  config: KindlingConfig,
+  opts: { args?: string[]; parameters?: Record<string, string>; timeoutMs?: number; onLine?: (text: string) => void; unreachableMs?: number; runAs?: 'workflow' | 'pod'; onManifests?: (m: ComponentManifests) => void } = {},
+): Promise<RunRecord> {
+  const kc = cluster.kc;
+  const { namespace, manifests, invokedAt } = await prepareOnCluster(cluster, filePath, config, {
     args: opts.args,
     parameters: opts.parameters,
     resolveLocalDigest: true,
