@@ -191,6 +191,9 @@ export class DagApp {
       case 'revealNode':
         this.revealNode(message.payload.nodeId, false);
         return;
+      case 'viewModes':
+        // The run view's toolbar is drawn by the run-mode work (issue 16); until then the spec view only.
+        return;
     }
   }
 

@@ -2,11 +2,37 @@
  * Host ↔ DAG webview messages: one map per direction, one source of truth for both sides.
  * The host sends full snapshots (graph, status), never deltas; the webview keeps only UI state.
  */
-import type { ParseResult, PipelineDiagnostic, StatusSnapshot } from '../core/model/pipelineGraph';
+import type { NodeStatus, ParseResult, PipelineDiagnostic, StatusSnapshot } from '../core/model/pipelineGraph';
+
+/**
+ * The two things the panel can draw for a file with a run: the **spec** (the parsed file, coloured by
+ * the run) and the **run** (the nodes Argo created, `status.nodes`: every loop iteration, retry
+ * attempt and exit-handler node, from core/pipelineRun/runGraph.ts).
+ */
+export type DagViewMode = 'spec' | 'run';
+
+/** What the panel knows about the run a run-view graph was built from. */
+export interface RunViewInfo {
+  /** workflowRunId / sparkRunId (core/pipelineRun/liveStatus.ts). */
+  runId: string;
+  name: string;
+  namespace: string;
+  phase: NodeStatus;
+  /** Argo's run message (for example "child 'x' failed"), if any. */
+  message?: string;
+  /**
+   * Set when the run's nodes cannot be shown, in plain words: offloaded to Argo's database
+   * (`status.offloadNodeStatusVersion`), which Kindling cannot read without it.
+   */
+  unavailable?: string;
+}
+
+/** Actions on a run (Argo's CLI verbs), from the panel and the Runs view. */
+export type RunAction = 'stop' | 'terminate' | 'suspend' | 'resume' | 'retry' | 'resubmit' | 'delete' | 'copyName';
 
 export interface HostToWebview {
   /** A new or re-parsed document. `documentUri` lets the webview keep zoom/selection per file. */
-  graph: { documentUri: string; fileName: string; version: number; result: ParseResult };
+  graph: { documentUri: string; fileName: string; version: number; result: ParseResult; run?: RunViewInfo };
   /**
    * `graph` with the result as UTF-8 JSON bytes, for all but tiny graphs. Structured-cloning node
    * objects into the webview costs more than one JSON.parse (hundreds of ms at 10k nodes, ~20 ms at
@@ -14,7 +40,7 @@ export interface HostToWebview {
    * its trip to the workbench, which escapes a JSON string a second time (~100 ms for the 6.6 MB of a
    * 10k graph), but lifts typed arrays out of the message and hands them over as binary.
    */
-  graphUtf8: { documentUri: string; fileName: string; version: number; resultUtf8: Uint8Array };
+  graphUtf8: { documentUri: string; fileName: string; version: number; resultUtf8: Uint8Array; run?: RunViewInfo };
   /** Nothing to draw (no editor, or a file that is not a pipeline). */
   empty: { reason: string };
   /** Recolour nodes without a new layout. */
@@ -23,6 +49,12 @@ export interface HostToWebview {
   clearStatus: Record<string, never>;
   /** Focus the node whose source range contains the editor cursor. */
   revealNode: { nodeId: string };
+  /**
+   * Which views the file has and which one is drawn. `run` is offered once the file has a run
+   * (submitted now or listed from the cluster); the graph messages that follow carry `run` when
+   * they are a run graph.
+   */
+  viewModes: { current: DagViewMode; available: DagViewMode[]; run?: RunViewInfo };
 }
 
 export interface WebviewToHost {
@@ -40,6 +72,12 @@ export interface WebviewToHost {
   rendered: { reason: RenderReason; nodes: number; layoutMs: number; paintMs: number; totalMs: number };
   /** Ask the host to show diagnostics (e.g. from the panel's problem banner). */
   showProblems: { diagnostics: PipelineDiagnostic[] };
+  /** The user switched between the spec and the run view. */
+  switchView: { mode: DagViewMode };
+  /** The user clicked a node of a run graph: show its details and logs (not a hover card). */
+  openNodeDetails: { runId: string; nodeId: string };
+  /** The user chose an action on the run (or on one node of it, for `retry`) in the panel. */
+  runAction: { runId: string; action: RunAction; nodeId?: string };
 }
 
 export type GraphPayload = HostToWebview['graph'];

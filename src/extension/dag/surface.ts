@@ -27,6 +27,8 @@ function slotOf(message: HostMessage): string {
       return 'status';
     case 'revealNode':
       return 'reveal';
+    case 'viewModes':
+      return 'viewModes';
   }
 }
 
