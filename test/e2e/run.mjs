@@ -17,7 +17,9 @@ import { ensureKindTestEnv, stopKindTestEnv } from '../../testenv/kind/env.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const started = Date.now();
 
-const files = findTests(join(root, 'test', 'e2e'));
+// KINDLING_TEST_ONLY=<substring> runs the files whose path contains it (to rerun one while working).
+const only = process.env.KINDLING_TEST_ONLY;
+const files = findTests(join(root, 'test', 'e2e')).filter((f) => !only || f.includes(only));
 if (!files.length) {
   console.log('[e2e] no tests');
   process.exit(0);
