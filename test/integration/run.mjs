@@ -9,7 +9,9 @@ import { useTestenv } from '../../scripts/lib/testenvSession.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const files = findTests(join(root, 'test', 'integration'));
+// KINDLING_TEST_ONLY=<substring> runs the files whose path contains it (to rerun one while working).
+const only = process.env.KINDLING_TEST_ONLY;
+const files = findTests(join(root, 'test', 'integration')).filter((f) => !only || f.includes(only));
 if (!files.length) {
   console.log('[integration] no tests');
   process.exit(0);

@@ -10,7 +10,9 @@ import { ensureKindTestEnv, stopKindTestEnv } from '../../testenv/kind/env.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const files = findTests(join(root, 'test', 'kind'));
+// KINDLING_TEST_ONLY=<substring> runs the files whose path contains it (to rerun one while working).
+const only = process.env.KINDLING_TEST_ONLY;
+const files = findTests(join(root, 'test', 'kind')).filter((f) => !only || f.includes(only));
 if (!files.length) {
   console.log('[kind] no tests');
   process.exit(0);
