@@ -154,9 +154,17 @@ export function podGoneMessage(pod: string): string {
 /**
  * The tail of a failed run's output worth showing in the error: a Python traceback from its first
  * line, else the last lines. `maxLines` keeps a notification readable.
+ *
+ * The pod log merges stdout and stderr line by line in the order the runtime read its two pipes, so
+ * a line the script printed just before it raised can land inside the traceback or after it (seen on
+ * kind). Inside the frames, only indented lines belong to the traceback; after it, only what ends at
+ * the last exception line (papermill's report of the failing cell has unindented lines of its own,
+ * between its exception line and the cell's).
  */
 // eslint-disable-next-line no-control-regex -- the escape character is what is being removed
 const ANSI_COLOUR = /\x1b\[[0-9;]*m/g;
+/** `ZeroDivisionError: division by zero`, `KeyboardInterrupt`, `papermill.exceptions.PapermillExecutionError:`. */
+const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(:.*)?$/;
 
 export function failureTail(log: string, maxLines = 12): string {
   // Notebook tracebacks carry terminal colours (IPython's); a notification shows them as garbage.
@@ -170,9 +178,25 @@ export function failureTail(log: string, maxLines = 12): string {
       break;
     }
   }
-  const picked = start >= 0 ? lines.slice(start) : lines.slice(-maxLines);
+  const picked = start >= 0 ? tracebackBlock(lines, start) : lines.slice(-maxLines);
   // Keep the end: it names the exception.
   return (picked.length > maxLines ? ['…', ...picked.slice(-maxLines)] : picked).join('\n');
+}
+
+/** The traceback that starts at `lines[start]`, without the other stream's lines mixed into it. */
+function tracebackBlock(lines: string[], start: number): string[] {
+  const rest = lines.slice(start + 1);
+  const first = rest.findIndex((l) => EXCEPTION_LINE.test(l));
+  if (first < 0) return lines.slice(start);
+  let last = first;
+  for (let i = rest.length - 1; i > first; i--) {
+    if (EXCEPTION_LINE.test(rest[i])) {
+      last = i;
+      break;
+    }
+  }
+  const frames = rest.slice(0, first).filter((l) => /^\s/.test(l) || l === '');
+  return [lines[start], ...frames, ...rest.slice(first, last + 1)];
 }
 
 /** Keeps the last `maxChars` characters of a stream of text (a run's log), for failureTail. */

@@ -82,6 +82,28 @@ test('failure tail: a Python traceback from its start, colours removed; else the
   assert.equal(failureTail(long, 4), ['…', '  frame 17', '  frame 18', '  frame 19', 'KeyError: x'].join('\n'));
 });
 
+test('a traceback keeps its own lines when the pod log mixed the script\'s printed lines into it', () => {
+  const tb = ['Traceback (most recent call last):', '  File "/workspace/raises.py", line 3, in <module>', '    print(sum(rows) / len(rows))', 'ZeroDivisionError: division by zero'];
+  // The printed line read from stdout after the first stderr lines, and after all of them.
+  const inside = [tb[0], 'loading 3 rows', ...tb.slice(1)].join('\n');
+  const after = [...tb, 'loading 3 rows'].join('\n');
+  assert.equal(failureTail(inside), tb.join('\n'));
+  assert.equal(failureTail(after), tb.join('\n'));
+  // papermill: its report has unindented lines between its exception line and the cell's.
+  const papermill = [
+    'Traceback (most recent call last):',
+    '  File "/usr/local/bin/papermill", line 8, in <module>',
+    'papermill.exceptions.PapermillExecutionError: ',
+    '---------------------------------------------------------------------------',
+    'Exception encountered at "In [2]":',
+    'Cell In[2], line 3',
+    '----> 3 raise ValueError("bad feature column 7")',
+    '',
+    'ValueError: bad feature column 7',
+  ];
+  assert.equal(failureTail(papermill.join('\n'), 20), papermill.join('\n'));
+});
+
 test('text tail keeps the end of a long stream', () => {
   const t = new TextTail(10);
   for (let i = 0; i < 100; i++) t.push(`${i},`);
