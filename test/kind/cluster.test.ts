@@ -97,6 +97,11 @@ describe('Create Local Cluster on a real kind cluster', () => {
       assert.ok(d.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True'), `${namespace}/${name} Available`);
       assert.equal(d.spec?.template.spec?.containers[0].image, image);
       assert.ok(d.metadata?.managedFields?.some((f) => f.manager === 'kindling' && f.operation === 'Apply'), `${name} was server-side applied by kindling`);
+      if (name === 'workflow-controller') {
+        const env = d.spec?.template.spec?.containers[0].env ?? [];
+        assert.equal(env.find((e) => e.name === 'DEFAULT_REQUEUE_TIME')?.value, '1s', 'the local controller requeues runs after 1 s');
+        assert.ok(env.some((e) => e.name === 'LEADER_ELECTION_IDENTITY'), "the manifest's own env is kept");
+      }
     }
     const crds = kc.makeApiClient(ApiextensionsV1Api);
     for (const name of ['workflows.argoproj.io', 'workflowtemplates.argoproj.io', 'sparkapplications.sparkoperator.k8s.io']) {

@@ -88,6 +88,33 @@ export function setImage(objects: readonly KubeObject[], repository: string, pin
   });
 }
 
+/**
+ * Sets environment variables on the named Deployment's container of the same name (merged with
+ * what the manifest has; ours win).
+ */
+export function setContainerEnv(objects: readonly KubeObject[], deployment: string, env: Record<string, string>): KubeObject[] {
+  return objects.map((obj) => {
+    if (obj.kind !== 'Deployment' || obj.metadata.name !== deployment) return obj;
+    const copy = structuredClone(obj);
+    const spec = copy.spec as { template?: { spec?: { containers?: Array<{ name?: string; env?: Array<{ name: string; value?: string }> }> } } } | undefined;
+    for (const c of spec?.template?.spec?.containers ?? []) {
+      if (c.name !== deployment) continue;
+      const kept = (c.env ?? []).filter((e) => !(e.name in env));
+      c.env = [...kept, ...Object.entries(env).map(([name, value]) => ({ name, value }))];
+    }
+    return copy;
+  });
+}
+
+/**
+ * How long Argo's controller waits before it looks at a workflow again after a pod event
+ * (DEFAULT_REQUEUE_TIME, workflow/controller/rate_limiters.go; 10 s by default). On a shared cluster
+ * that spares the API server; on a one-person local cluster it is a pause of up to 10 s between a
+ * step's pod ending and the next step starting, or the run being seen done. 1 s is the floor Argo's
+ * own comment recommends (its informers must catch up).
+ */
+export const LOCAL_ARGO_REQUEUE_TIME = '1s';
+
 function crdNames(objects: readonly KubeObject[]): string[] {
   return objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata.name);
 }
@@ -101,10 +128,10 @@ export function buildAddonPlan(input: AddonPlanInput): AddonPlan {
   });
 
   const argoCrds = load(input.manifests, ARGO_CRD_SOURCES);
-  const argoController = setImage(
-    setNamespace(load(input.manifests, ARGO_CONTROLLER_SOURCES), ns.argo),
-    'quay.io/argoproj/workflow-controller',
-    ARGO_CONTROLLER_IMAGE,
+  const argoController = setContainerEnv(
+    setImage(setNamespace(load(input.manifests, ARGO_CONTROLLER_SOURCES), ns.argo), 'quay.io/argoproj/workflow-controller', ARGO_CONTROLLER_IMAGE),
+    ARGO_CONTROLLER_DEPLOYMENT,
+    { DEFAULT_REQUEUE_TIME: LOCAL_ARGO_REQUEUE_TIME },
   );
   const sparkCrds = input.useHelm ? [] : load(input.manifests, SPARK_CRD_SOURCES);
 

@@ -70,6 +70,9 @@ test('Argo objects get the namespace, the pinned image, and SA subjects pointing
   assert.equal(deploy?.metadata.namespace, 'wf');
   const image = (deploy?.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0].image;
   assert.equal(image, `quay.io/argoproj/workflow-controller:${ARGO_VERSION}`);
+  // The local cluster's controller looks at a run again 1 s after a pod event, not 10 s.
+  const env = (deploy?.spec as { template: { spec: { containers: Array<{ env?: Array<{ name: string; value: string }> }> } } }).template.spec.containers[0].env;
+  assert.deepEqual(env, [{ name: 'DEFAULT_REQUEUE_TIME', value: '1s' }]);
   const binding = objects.find((o) => o.kind === 'ClusterRoleBinding' && o.metadata.name === 'argo-binding');
   assert.equal(binding?.metadata.namespace, undefined, 'cluster-scoped objects stay without namespace');
   assert.deepEqual(binding?.subjects, [{ kind: 'ServiceAccount', name: 'argo', namespace: 'wf' }]);
