@@ -19,6 +19,7 @@ import { Labels, provenanceAnnotations, provenanceLabels } from '../component/pr
 import { ComponentError, type Provenance, type ResourceRef } from '../component/types';
 import { isRecord as isObj, nonEmptyString as str } from '../values';
 import { chooseDocument, describeDocument, listDocuments, SUBMITTABLE_KINDS, type FileDocument, type SubmitKind } from './documents';
+import { withParameterValues } from './parameters';
 
 export interface PipelineRunRequest {
   /** The file's text, exactly as submitted (its sha256 is in `provenance`). */
@@ -39,6 +40,11 @@ export interface PipelineRunRequest {
    * document is there now, the run is refused rather than sending a pipeline nobody chose.
    */
   expectedDocument?: { kind?: string; name?: string };
+  /**
+   * Values for the workflow's `spec.arguments.parameters` chosen at submit (parameters.ts): set in the
+   * run's arguments and recorded in the `kindling.dev/parameters` annotation. Not for SparkApplications.
+   */
+  parameters?: Record<string, string>;
 }
 
 /** A WorkflowTemplate the run refers to by name (it must exist in the run namespace, or cluster-wide). */
@@ -132,7 +138,7 @@ export function buildPipelineRun(req: PipelineRunRequest): PipelineRunManifests 
     image: imagesOf(doc).join(',') || 'unknown',
     sourcePath: req.relativePath,
     args: [],
-    parameters: {},
+    parameters: kind === 'SparkApplication' ? {} : (req.parameters ?? {}),
   });
   const podAnnotations = { ...(req.config.podAnnotations ?? {}), ...(req.podAnnotations ?? {}), ...annotations };
   // The file's own labels/annotations stay; ours win on the keys we own.
@@ -172,6 +178,8 @@ export function buildPipelineRun(req: PipelineRunRequest): PipelineRunManifests 
     };
     wfSpec = { workflowTemplateRef: { name: fileName } };
   }
+  // The run's arguments override the template's (Argo merges them by name), so a WorkflowTemplate run gets only the chosen values.
+  if (req.parameters && Object.keys(req.parameters).length) wfSpec.arguments = withParameterValues(kind === 'WorkflowTemplate' ? {} : wfSpec.arguments, req.parameters);
   // The run namespace's service account has the rights Argo's executor needs (workflowtaskresults).
   const ownAccount = kind === 'WorkflowTemplate' ? spec.serviceAccountName : wfSpec.serviceAccountName;
   if (ownAccount === undefined) wfSpec.serviceAccountName = req.config.serviceAccount ?? configDefaults.serviceAccount;
