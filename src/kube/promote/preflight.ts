@@ -104,10 +104,15 @@ async function checkAccess(kc: KubeConfig, documents: readonly PlannedDocument[]
   return results.filter((r): r is string => r !== undefined);
 }
 
-export function imageWarnings(pins: readonly ImagePin[]): string[] {
+/**
+ * `targetRegistryHost`: the remotes entry's own registry. An image there is where the user said the
+ * target pulls from (and checkImagesPresent looks for it), even when that registry listens on this
+ * machine's loopback (a registry the target reaches through a tunnel or a port forward, and the tests).
+ */
+export function imageWarnings(pins: readonly ImagePin[], targetRegistryHost?: string): string[] {
   const local = pins.flatMap((pin) => {
     const host = localRegistryHost(pin.image);
-    return host
+    return host && host !== targetRegistryHost
       ? [`Image ${pin.image} is in a registry on this machine (${host}): the target cluster will look for it on itself and most likely fail to pull it. Give the remotes entry of kindling.yaml a registry (remotes.<name>.registry) and Kindling copies the image there by digest; or push it to a registry the target reaches and name that image in the file, or for a component in kindling.yaml images.environments (the remotes entry's name).`]
       : [];
   });
@@ -194,7 +199,8 @@ export async function preflight(
     documents.flatMap((d) => collectImages(d.object)).filter((image, i, all) => all.indexOf(image) === i),
     opts.knownImages ?? [],
   );
-  const warnings = [...imageWarnings(images), ...gitWarnings(opts.git)];
+  const targetHost = opts.imageTarget ? splitRegistry(opts.imageTarget.registry).host : undefined;
+  const warnings = [...imageWarnings(images, targetHost), ...gitWarnings(opts.git)];
   const imageErrors = opts.imageTarget ? await checkImagesPresent(images, opts.imageTarget) : [];
   const unreachable = await checkReachable(kc);
   if (unreachable) return { errors: [unreachable, ...imageErrors], warnings, images };

@@ -69,6 +69,7 @@ test('a local image is copied to the target registry by digest and the promoted 
   assert.ok(messages.some((m) => /^Copying 127\.0\.0\.1:\d+\/ml\/train:0\.1 to 127\.0\.0\.1:\d+\/team: layer \d\/4 [0-9a-f]{12}: /.test(m)), messages.join('\n'));
   assert.ok(review?.notes.some((n) => n.startsWith(`Image ${local.host}/ml/train:0.1 copied to ${pinned} (4 blob(s) uploaded`)), review?.notes.join('\n'));
   assert.ok(!review?.warnings.some((w) => w.includes(`${local.host}/ml/train`)), 'no "registry on this machine" warning for the copied image');
+  assert.ok(!review?.warnings.some((w) => w.includes('registry on this machine')), `the copy on the remote's own registry (loopback here) is not "on this machine": ${review?.warnings.join(' | ')}`);
 
   const api = KubernetesObjectApi.makeApiClient(remote.kc);
   const live = (await api.read({ apiVersion: 'argoproj.io/v1alpha1', kind: 'WorkflowTemplate', metadata: { name: 'train', namespace } })) as {

@@ -22,4 +22,8 @@ test('the promote review warns about a local-registry image and about an unpinne
     warnings.filter((w) => w.includes('not pinned')).map((w) => w.split(' ')[1]),
     ['localhost:5001/ml:0.4.2', 'registry.example.com/ml:1.0'],
   );
+  // An image already on the remote's own registry (copied there, pinned) is not "on this machine"
+  // for the target, even when that registry listens on loopback.
+  const onTarget = imageWarnings(pinImages([`127.0.0.1:5443/ml@${digest}`, 'localhost:5001/ml:0.4.2'], []), '127.0.0.1:5443');
+  assert.deepEqual(onTarget.filter((w) => w.includes('registry on this machine')).map((w) => w.split(' ')[1]), ['localhost:5001/ml:0.4.2']);
 });
