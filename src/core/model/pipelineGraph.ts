@@ -139,4 +139,9 @@ export interface StatusSnapshot {
    * not a sibling document whose nodes have the same status keys. Absent: whatever graph is shown.
    */
   graphKey?: string;
+  /**
+   * Set when the run's nodes cannot be read from the cluster (offloaded to Argo's database, or
+   * undecodable): plain words for the user; `statuses` are then all `unknown`.
+   */
+  unavailable?: string;
 }

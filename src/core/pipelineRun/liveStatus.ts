@@ -13,6 +13,7 @@
  * so the panel does not colour its siblings.
  */
 import type { NodeStatus, PipelineGraph, StatusSnapshot } from '../model/pipelineGraph';
+import { readWorkflowNodes } from './workflowNodes';
 
 /** The parts of an Argo Workflow object the mapping reads (shape of `status.nodes` entries). */
 export interface WorkflowLike {
@@ -20,6 +21,10 @@ export interface WorkflowLike {
   status?: {
     phase?: string;
     nodes?: Record<string, { name?: string; displayName?: string; templateName?: string; type?: string; phase?: string; boundaryID?: string; children?: string[] }>;
+    /** gzip + base64 of `nodes` as JSON, when the controller found the Workflow too large (workflowNodes.ts). */
+    compressedNodes?: string;
+    /** Set when the nodes live in Argo's database instead (persistence.nodeStatusOffLoad). */
+    offloadNodeStatusVersion?: string;
   };
 }
 
@@ -78,13 +83,19 @@ export function sparkRunId(namespace: string, name: string): string {
 export function mapWorkflowStatus(graph: PipelineGraph, wf: WorkflowLike, graphKey?: string): StatusSnapshot {
   const name = wf.metadata?.name ?? '';
   const phase = argoPhaseStatus(wf.status?.phase);
-  const byKey = new Map<string, NodeStatus>();
-  for (const node of Object.values(wf.status?.nodes ?? {})) {
-    if (!node.name?.startsWith(name)) continue;
-    byKey.set(node.name.slice(name.length), argoPhaseStatus(node.phase));
-  }
+  const read = readWorkflowNodes(wf, { podNames: false });
   const statuses: Record<string, NodeStatus> = {};
   const keyOf = (n: { id: string; statusKey?: string }): string => n.statusKey ?? n.id;
+  if (read.nodes === undefined) {
+    // Offloaded (or undecodable) nodes: the run's phase is known, its nodes' phases are not.
+    for (const n of graph.nodes) statuses[keyOf(n)] = 'unknown';
+    return scoped({ runId: workflowRunId(wf.metadata?.namespace ?? '', name), statuses, phase, unavailable: read.unavailable }, graphKey);
+  }
+  const byKey = new Map<string, NodeStatus>();
+  for (const node of Object.values(read.nodes)) {
+    if (!node.name.startsWith(name)) continue;
+    byKey.set(node.name.slice(name.length), argoPhaseStatus(node.phase));
+  }
   const members = new Map<string, string[]>();
   for (const n of graph.nodes) if (n.parent !== undefined) members.set(n.parent, [...(members.get(n.parent) ?? []), n.id]);
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));

@@ -1,0 +1,324 @@
+/**
+ * An Argo run as the nodes the controller actually created (`status.nodes`), for the DAG panel's run
+ * view: every loop iteration, retry attempt, nested DAG/steps level and exit-handler node.
+ *
+ * How Argo v3.6 links its nodes (workflow/controller dag.go, steps.go, operator.go), which this reads:
+ * - A DAG or Steps node is a boundary: the nodes it runs carry `boundaryID` = its id. Its `children`
+ *   are only its first nodes (root tasks, the first step group), which it contains.
+ * - A TaskGroup (a DAG task with withItems/withParam/withSequence) has the iterations `task(i:item)`
+ *   as children; a StepGroup `steps[i]` has its steps `steps[i].name` (loop items included); a Retry
+ *   node has its attempts `task(0)`, `task(1)`. Those children carry the enclosing boundary's id as
+ *   `boundaryID`, so the wrapper, not the boundary, is what contains them here.
+ * - Every other `children` link is a dependency: a task's outbound nodes list the tasks that depend
+ *   on it, a step's outbound nodes the next step group, a node its own `<name>.onExit` hook.
+ * - A container-set Pod is the boundary of its Container nodes.
+ * - The workflow's exit handler `<workflow>.onExit` has no boundary and no parent link; it runs after
+ *   the entrypoint's root node, which is the edge drawn here.
+ * Groups therefore follow containment, edges follow dependencies (Argo's own UI draws both as edges).
+ */
+import type { EdgeKind, NodeDetail, NodeKind, NodeStatus, PipelineEdge, PipelineGraph, PipelineNode } from '../model/pipelineGraph';
+import { argoPhaseStatus } from './liveStatus';
+import { readWorkflowNodes, type ArgoNodeStatus } from './workflowNodes';
+
+export { formatPhaseCounts, phaseCounts, PHASE_SYMBOLS } from './phaseCounts';
+
+export interface RunGraph {
+  /** Node id = Argo node id, which is also the key of `statuses`. */
+  graph: PipelineGraph;
+  statuses: Record<string, NodeStatus>;
+  /** The run's own phase. */
+  phase: NodeStatus;
+  /** Failed or errored leaf nodes (pods, skipped-with-error, …; not groups), in the order they started. */
+  failed: string[];
+  /** Groups to draw collapsed at first: nested groups with more than `collapseAbove` members. */
+  collapsedByDefault: string[];
+}
+
+export interface RunGraphOptions {
+  /** Groups with more members than this start collapsed (default 20). */
+  collapseAbove?: number;
+  /** "Now" for the duration of nodes still running (ms since epoch; default Date.now()). */
+  now?: number;
+}
+
+const GROUP_TYPES = new Set(['DAG', 'Steps', 'StepGroup', 'TaskGroup', 'Retry']);
+/** Longest detail value kept: parameter values can be whole JSON lists, and 10k nodes cross to the webview. */
+const MAX_DETAIL = 2000;
+
+export function workflowRunGraph(wf: unknown, options: RunGraphOptions = {}): RunGraph | { unavailable: string } {
+  const read = readWorkflowNodes(wf);
+  if (read.nodes === undefined) return { unavailable: read.unavailable };
+  const nodes = new Map<string, ArgoNodeStatus>();
+  for (const id in read.nodes) nodes.set(id, read.nodes[id]);
+  const meta = (wf as { metadata?: { name?: string } } | undefined)?.metadata;
+  const wfName = meta?.name ?? '';
+  const wfStatus = (wf as { status?: { phase?: string } } | undefined)?.status;
+  const collapseAbove = options.collapseAbove ?? 20;
+  const now = options.now ?? Date.now();
+  const all = [...nodes.values()];
+
+  const parentOf = containment(nodes, all);
+  const members = new Map<string, string[]>();
+  for (const n of all) {
+    const p = parentOf.get(n.id);
+    if (p === undefined) continue;
+    let list = members.get(p);
+    if (!list) members.set(p, (list = []));
+    list.push(n.id);
+  }
+  for (const [p, list] of members) orderMembers(nodes.get(p) as ArgoNodeStatus, list, nodes);
+
+  const rootId = wfName && nodes.has(wfName) ? wfName : undefined;
+  const exitNode = all.find((n) => n.name === `${wfName}.onExit` && !parentOf.has(n.id));
+  const topLevel = all.filter((n) => !parentOf.has(n.id)).map((n) => n.id);
+  topLevel.sort((a, b) => topRank(a) - topRank(b) || byStart(nodes.get(a) as ArgoNodeStatus, nodes.get(b) as ArgoNodeStatus));
+  function topRank(id: string): number {
+    return id === rootId ? 0 : id === exitNode?.id ? 2 : 1;
+  }
+
+  // Parents before their members (depth-first), members in their run order.
+  const order: string[] = [];
+  const stack = [...topLevel].reverse();
+  const seen = new Set<string>();
+  while (stack.length) {
+    const id = stack.pop() as string;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    order.push(id);
+    const list = members.get(id);
+    if (list) for (let i = list.length - 1; i >= 0; i--) stack.push(list[i]);
+  }
+
+  const statuses: Record<string, NodeStatus> = {};
+  const graphNodes: PipelineNode[] = [];
+  for (const id of order) {
+    const n = nodes.get(id) as ArgoNodeStatus;
+    statuses[id] = argoPhaseStatus(n.phase);
+    const isGroup = members.has(id) || GROUP_TYPES.has(n.type ?? '');
+    const node: PipelineNode = {
+      id,
+      label: labelOf(n, wfName),
+      kind: isGroup ? 'group' : leafKind(n.type),
+      details: detailsOf(n, nodes, parentOf, now),
+    };
+    if (isGroup) node.groupKind = id === exitNode?.id ? 'exit-handler' : groupKindOf(n, nodes);
+    const parent = parentOf.get(id);
+    if (parent !== undefined) node.parent = parent;
+    const subtitle = templateOf(n) ?? n.type;
+    if (subtitle) node.subtitle = subtitle;
+    graphNodes.push(node);
+  }
+
+  // Argo never lists a child twice (addChildNode checks), so the links need no de-duplication.
+  const edges: PipelineEdge[] = [];
+  for (const id of order) {
+    const n = nodes.get(id) as ArgoNodeStatus;
+    if (!n.children) continue;
+    const exitName = `${n.name}.onExit`;
+    for (const c of n.children) {
+      const child = nodes.get(c);
+      if (!child || c === id || parentOf.get(c) === id) continue;
+      const kind: EdgeKind = child.name === exitName ? 'exit' : child.type === 'StepGroup' ? 'sequence' : 'depends';
+      edges.push({ from: id, to: c, kind });
+    }
+  }
+  if (exitNode && rootId && rootId !== exitNode.id) edges.push({ from: rootId, to: exitNode.id, kind: 'exit' });
+
+  const startIndex = new Map(order.map((id, i) => [id, i]));
+  const failed = order
+    .filter((id) => !members.has(id) && (statuses[id] === 'failed' || statuses[id] === 'error'))
+    .sort((a, b) => byStart(nodes.get(a) as ArgoNodeStatus, nodes.get(b) as ArgoNodeStatus) || (startIndex.get(a) ?? 0) - (startIndex.get(b) ?? 0));
+  const collapsedByDefault = order.filter((id) => parentOf.has(id) && (members.get(id)?.length ?? 0) > collapseAbove);
+
+  return {
+    graph: { format: 'argo-workflow', name: wfName, nodes: graphNodes, edges },
+    statuses,
+    phase: argoPhaseStatus(wfStatus?.phase),
+    failed,
+    collapsedByDefault,
+  };
+}
+
+/** Which node contains which: wrappers (TaskGroup, StepGroup, Retry) claim their items first, then boundaries. */
+function containment(nodes: Map<string, ArgoNodeStatus>, all: ArgoNodeStatus[]): Map<string, string> {
+  const parentOf = new Map<string, string>();
+  for (const n of all) {
+    if (n.type !== 'TaskGroup' && n.type !== 'Retry' && n.type !== 'StepGroup') continue;
+    for (const c of n.children ?? []) {
+      const child = nodes.get(c);
+      if (child && c !== n.id && wraps(n, child)) parentOf.set(c, n.id);
+    }
+  }
+  for (const n of all) {
+    if (!parentOf.has(n.id) && n.boundaryID && n.boundaryID !== n.id && nodes.has(n.boundaryID)) parentOf.set(n.id, n.boundaryID);
+  }
+  // A hand-edited or half-written status could make a node its own ancestor; drop such links.
+  const state = new Map<string, 1 | 2>(); // 1 = on the current path, 2 = known to reach the top
+  for (const start of parentOf.keys()) {
+    const path: string[] = [];
+    let id: string | undefined = start;
+    while (id !== undefined && state.get(id) !== 2) {
+      if (state.get(id) === 1) {
+        parentOf.delete(path[path.length - 1]);
+        break;
+      }
+      state.set(id, 1);
+      path.push(id);
+      id = parentOf.get(id);
+    }
+    for (const p of path) state.set(p, 2);
+  }
+  return parentOf;
+}
+
+/** Children that are a wrapper's own items, as opposed to its dependents or hooks (`x.onExit`). */
+function wraps(wrapper: ArgoNodeStatus, child: ArgoNodeStatus): boolean {
+  if (wrapper.type === 'StepGroup') return child.type !== 'StepGroup' && child.name.startsWith(`${wrapper.name}.`);
+  return child.name.startsWith(`${wrapper.name}(`);
+}
+
+function orderMembers(parent: ArgoNodeStatus, list: string[], nodes: Map<string, ArgoNodeStatus>): void {
+  const childIndex = new Map((parent.children ?? []).map((c, i) => [c, i]));
+  const unlisted = Number.MAX_SAFE_INTEGER;
+  list.sort((a, b) => (childIndex.get(a) ?? unlisted) - (childIndex.get(b) ?? unlisted) || byStart(nodes.get(a) as ArgoNodeStatus, nodes.get(b) as ArgoNodeStatus));
+}
+
+function byStart(a: ArgoNodeStatus, b: ArgoNodeStatus): number {
+  const sa = a.startedAt ?? '\uffff';
+  const sb = b.startedAt ?? '\uffff';
+  if (sa !== sb) return sa < sb ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+const LOOP_ITEM = /\(\d+(:[^)]*)?\)$/;
+
+function groupKindOf(n: ArgoNodeStatus, nodes: Map<string, ArgoNodeStatus>): PipelineNode['groupKind'] {
+  switch (n.type) {
+    case 'TaskGroup':
+      return 'fan-out';
+    case 'StepGroup':
+      // A step group that holds loop iterations is a fan-out; one of plain parallel steps is a step.
+      return (n.children ?? []).some((c) => LOOP_ITEM.test(nodes.get(c)?.name ?? '')) ? 'fan-out' : 'steps';
+    case 'Retry':
+      return 'loop';
+    case 'Steps':
+      return 'steps';
+    default:
+      return 'dag'; // DAG, and a container-set Pod (a DAG of containers)
+  }
+}
+
+function leafKind(type: string | undefined): NodeKind {
+  switch (type) {
+    case 'Suspend':
+      return 'suspend';
+    case 'HTTP':
+      return 'http';
+    case 'Plugin':
+      return 'plugin';
+    default:
+      return 'container'; // Pod, Container, Skipped
+  }
+}
+
+function labelOf(n: ArgoNodeStatus, wfName: string): string {
+  if (wfName && n.name.startsWith(`${wfName}.`) && n.displayName === n.name) return n.name.slice(wfName.length + 1); // "onExit", "hooks.x"
+  return n.displayName || n.name;
+}
+
+function templateOf(n: ArgoNodeStatus): string | undefined {
+  if (n.templateRef?.template) return n.templateRef.name ? `${n.templateRef.name}/${n.templateRef.template}` : n.templateRef.template;
+  return n.templateName || undefined;
+}
+
+function detailsOf(n: ArgoNodeStatus, nodes: Map<string, ArgoNodeStatus>, parentOf: Map<string, string>, now: number): NodeDetail[] {
+  const details: NodeDetail[] = [];
+  const add = (key: string, value: unknown) => {
+    if (value === undefined || value === null || value === '') return;
+    const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+    details.push({ key, value: text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL)}…` : text });
+  };
+  add('phase', n.phase || 'Pending');
+  add('started', n.startedAt && readableTime(n.startedAt));
+  add('finished', n.finishedAt && readableTime(n.finishedAt));
+  const started = n.startedAt ? Date.parse(n.startedAt) : NaN;
+  if (!Number.isNaN(started)) {
+    const finished = n.finishedAt ? Date.parse(n.finishedAt) : NaN;
+    if (!Number.isNaN(finished)) add('duration', humanDuration(finished - started));
+    else if (n.phase === 'Running' || n.phase === 'Pending' || !n.phase) add('duration', `${humanDuration(now - started)} so far`);
+  }
+  add('message', n.message);
+  const outputs = asRecord(n.outputs);
+  add('exit code', outputs?.exitCode);
+  add('pod name', n.podName);
+  const parent = parentOf.get(n.id);
+  const parentNode = parent === undefined ? undefined : nodes.get(parent);
+  if (parentNode?.type === 'Retry') {
+    const attempts = parentNode.children ?? [];
+    add('attempt', `${attempts.indexOf(n.id) + 1} of ${attempts.length}`);
+  }
+  if (n.type === 'Retry') add('attempts', String(n.children?.length ?? 0));
+  add('template', templateOf(n));
+  add('type', n.type);
+  add('host', n.hostNodeName);
+  addIo(add, 'input', asRecord(n.inputs));
+  addIo(add, 'output', outputs);
+  add('result', outputs?.result);
+  return details;
+}
+
+function addIo(add: (key: string, value: unknown) => void, side: 'input' | 'output', io: Record<string, unknown> | undefined): void {
+  if (!io) return;
+  for (const p of Array.isArray(io.parameters) ? io.parameters : []) {
+    const param = asRecord(p);
+    if (typeof param?.name === 'string') add(`${side} ${param.name}`, param.value ?? '(no value)');
+  }
+  for (const a of Array.isArray(io.artifacts) ? io.artifacts : []) {
+    const art = asRecord(a);
+    if (typeof art?.name === 'string') add(`${side} artifact ${art.name}`, artifactLocation(art));
+  }
+}
+
+/** Where an artifact is: the repository location when Argo recorded one, else its path in the container. */
+export function artifactLocation(art: Record<string, unknown>): string {
+  const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+  for (const scheme of ['s3', 'gcs', 'oss'] as const) {
+    const loc = asRecord(art[scheme]);
+    const key = str(loc?.key);
+    if (key !== undefined) return str(loc?.bucket) ? `${scheme}://${str(loc?.bucket)}/${key}` : `${scheme} key ${key}`;
+  }
+  const http = str(asRecord(art.http)?.url) ?? str(asRecord(art.artifactory)?.url);
+  if (http) return http;
+  const git = asRecord(art.git);
+  if (str(git?.repo)) return str(git?.revision) ? `${str(git?.repo)}@${str(git?.revision)}` : (str(git?.repo) as string);
+  const hdfs = str(asRecord(art.hdfs)?.path);
+  if (hdfs) return `hdfs ${hdfs}`;
+  const azure = asRecord(art.azure);
+  if (str(azure?.blob)) return `azure ${str(azure?.container) ?? ''}/${str(azure?.blob)}`;
+  if (asRecord(art.raw)) return 'raw (inline)';
+  if (str(art.from)) return `from ${str(art.from)}`;
+  if (str(art.path)) return `path ${str(art.path)}`;
+  return '(no location)';
+}
+
+function asRecord(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/** "2026-12-05T02:10:07Z" → "2026-12-05 02:10:07 UTC" (Argo writes RFC 3339 in UTC). */
+function readableTime(t: string): string {
+  return t.length === 20 && t[10] === 'T' && t[19] === 'Z' ? `${t.slice(0, 10)} ${t.slice(11, 19)} UTC` : t;
+}
+
+/** 72,000 ms → "1 m 12 s"; 2 h 3 m; 1 d 4 h (Argo records whole seconds). */
+export function humanDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const d = Math.floor(total / 86400);
+  const h = Math.floor((total % 86400) / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (d) return h ? `${d} d ${h} h` : `${d} d`;
+  if (h) return m ? `${h} h ${m} m` : `${h} h`;
+  if (m) return s ? `${m} m ${s} s` : `${m} m`;
+  return `${s} s`;
+}
