@@ -8,15 +8,52 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findNodeAt, parsePipeline } from '../../core/pipeline';
 import type { ParseResult, PipelineDiagnostic, PipelineGraph, SourceRange, StatusSnapshot } from '../../core/model/pipelineGraph';
-import { graphMessage, shownDocument, type HostMessage, type WebviewMessage } from '../../protocol/dagMessages';
+import { graphMessage, shownDocument, type DagViewMode, type HostMessage, type RunAction, type WebviewMessage } from '../../protocol/dagMessages';
 import { getSetting } from '../config';
 import type { KindlingContext } from '../context';
-import { WebviewPanelIds } from '../ids';
+import { CommandIds, WebviewPanelIds } from '../ids';
+import { DocumentRun } from './documentRun';
 import { ArgoQuickFixes } from './quickFixes';
+import type { PanelRunApi, RunObject } from './statusApi';
 import { DagSurface, webviewOptions } from './surface';
 import { WorkspaceTemplates } from './templates';
 
 const dagPanelViewType = WebviewPanelIds.dag;
+
+/** A run view's graph goes out at most this often while the run adds nodes; statuses go at once. */
+const RUN_GRAPH_INTERVAL_MS = 250;
+
+/**
+ * The Runs view's commands (run feature) for the panel's run actions. They take `{ runId, nodeId? }`
+ * (runId as in core/pipelineRun/liveStatus.ts).
+ */
+export const runActionCommands: Record<RunAction, string> = {
+  stop: 'kindling.runs.stop',
+  terminate: 'kindling.runs.terminate',
+  suspend: 'kindling.runs.suspend',
+  resume: 'kindling.runs.resume',
+  retry: 'kindling.runs.retry',
+  resubmit: 'kindling.runs.resubmit',
+  delete: 'kindling.runs.delete',
+  copyName: 'kindling.runs.copyName',
+};
+
+type Meta = { name?: string; creationTimestamp?: string };
+const metaOf = (object: unknown): Meta => (object as { metadata?: Meta }).metadata ?? {};
+
+/**
+ * Whether `candidate` is a later run than `known`. A run just submitted (no creationTimestamp yet)
+ * is the latest; a found run never replaces one just submitted.
+ */
+function isNewer(candidate: unknown, known: unknown): boolean {
+  const c = metaOf(candidate).creationTimestamp;
+  const k = metaOf(known).creationTimestamp;
+  if (c === undefined) return true;
+  return k !== undefined && Date.parse(c) >= Date.parse(k);
+}
+
+/** Formats whose runs the cluster can report (Argo and the Spark operator). */
+const runnableFormats = /^argo-|^spark-application$/;
 
 interface Current {
   document: vscode.TextDocument;
@@ -60,6 +97,18 @@ export class DagController implements vscode.Disposable {
   private cursorTimer: ReturnType<typeof setTimeout> | undefined;
   private panel: vscode.WebviewPanel | undefined;
   private lastEditorColumn: vscode.ViewColumn | undefined;
+  /** Each document's latest run (run view), and which view the user chose for it. */
+  private readonly runs = new Map<string, DocumentRun>();
+  private readonly modes = new Map<string, DagViewMode>();
+  /** Documents whose latest run was already looked up on the cluster (once per window). */
+  private readonly runLookups = new Set<string>();
+  /** The last run graph sent for the current document, its shape and when. */
+  private runSnapshot: HostMessage | undefined;
+  private runShapeSent: string | undefined;
+  private runGraphSentAt = 0;
+  private runGraphTimer: ReturnType<typeof setTimeout> | undefined;
+  private runGraphVersion = 0;
+  private viewModesSent: string | undefined;
 
   constructor(private readonly ctx: KindlingContext) {
     this.templates = new WorkspaceTemplates(ctx.log);
@@ -180,10 +229,22 @@ export class DagController implements vscode.Disposable {
   }
 
   private sendSnapshot(surface: DagSurface): void {
+    const run = this.currentRun();
+    surface.post(this.viewModesMessage());
+    if (run && this.currentMode() === 'run') {
+      if (!this.runSnapshot) this.sendRunGraph(); // broadcasts, this surface included
+      else {
+        surface.post(this.runSnapshot);
+        surface.post({ type: 'status', payload: run.build().status });
+      }
+      return;
+    }
     if (this.snapshot) surface.post(this.snapshot);
     else if (this.current) this.render(); // broadcasts, this surface included
     const status = this.currentStatus();
     if (status) surface.post({ type: 'status', payload: status });
+    const current = this.current;
+    if (current?.result?.graphs.some((g) => runnableFormats.test(g.format))) this.lookUpRun(current.document);
   }
 
   private currentStatus(): StatusSnapshot | undefined {
@@ -206,8 +267,14 @@ export class DagController implements vscode.Disposable {
       this.current = { document, result: undefined, version: -1 };
     }
     if (this.panel) this.panel.title = this.panelTitle();
+    this.resetRunView();
+    this.postViewModes();
     if (immediate) this.render();
     else this.scheduleRender();
+    if (this.currentMode() === 'run') {
+      this.sendRunGraph();
+      return;
+    }
     // Live status belongs to one document's run: the new document's own (if any) follows its graph.
     const status = this.currentStatus();
     this.broadcast(status ? { type: 'status', payload: status } : { type: 'clearStatus', payload: {} });
@@ -247,7 +314,9 @@ export class DagController implements vscode.Disposable {
     this.ctx.log.debug(`DAG: parsed ${path.basename(document.fileName)} (${nodes} nodes, ${result.diagnostics.length} problems) in ${parseMs} ms`);
     this.publishDiagnostics(document, result, text);
     this.snapshot = graphMessage({ documentUri: document.uri.toString(), fileName: path.basename(document.fileName), version: document.version, result });
-    this.broadcast(this.snapshot);
+    // In the run view the file's edits only update the Problems view; the spec comes back on switch.
+    if (this.currentMode() === 'spec') this.broadcast(this.snapshot);
+    if (result.graphs.some((g) => runnableFormats.test(g.format))) this.lookUpRun(document);
   }
 
   private publishDiagnostics(document: vscode.TextDocument, result: ParseResult, text: string): void {
@@ -264,9 +333,12 @@ export class DagController implements vscode.Disposable {
    * clears. Reaches the surfaces only while they show that document; kept for when they show it again.
    */
   setStatus(documentUri: string, status: StatusSnapshot | undefined): void {
+    // Colours of another run than the document's latest (an older run's watch) are not this file's any more.
+    const run = this.runs.get(documentUri);
+    if (status && run && status.runId !== run.runId) return;
     if (status) this.statusByDocument.set(documentUri, status);
     else this.statusByDocument.delete(documentUri);
-    if (this.current?.document.uri.toString() !== documentUri) return;
+    if (this.current?.document.uri.toString() !== documentUri || this.currentMode() !== 'spec') return;
     this.broadcast(status ? { type: 'status', payload: status } : { type: 'clearStatus', payload: {} });
   }
 
@@ -284,6 +356,139 @@ export class DagController implements vscode.Disposable {
   async parseForRun(document: vscode.TextDocument): Promise<ParseResult> {
     const templates = await this.templates.get();
     return parsePipeline(document.getText(), { fileName: document.fileName, templates });
+  }
+
+  // ─── run view ───────────────────────────────────────────────────────────────────────────────
+
+  /** For other features: the latest object of `documentUri`'s run (see DagStatusApi.setRunObject). */
+  setRunObject(documentUri: string, run: RunObject): void {
+    const known = this.runs.get(documentUri);
+    const isCurrent = this.current?.document.uri.toString() === documentUri;
+    if (known && known.run.kind === run.kind && known.name === metaOf(run.object).name) known.update(run.object);
+    else if (known && !isNewer(run.object, known.latest())) return; // an older run's watch (found before a submit)
+    else {
+      this.runs.set(documentUri, new DocumentRun(run));
+      if (isCurrent) this.resetRunView();
+    }
+    if (!isCurrent) return;
+    this.postViewModes();
+    if (this.currentMode() === 'run') this.updateRunView();
+  }
+
+  private currentRun(): DocumentRun | undefined {
+    return this.current ? this.runs.get(this.current.document.uri.toString()) : undefined;
+  }
+
+  /** The view drawn for the current document: the spec unless the user chose the run (and it has one). */
+  private currentMode(): DagViewMode {
+    if (!this.current || !this.currentRun()) return 'spec';
+    return this.modes.get(this.current.document.uri.toString()) ?? 'spec';
+  }
+
+  private viewModesMessage(): HostMessage {
+    const run = this.currentRun();
+    return run
+      ? { type: 'viewModes', payload: { current: this.currentMode(), available: ['spec', 'run'], run: run.info() } }
+      : { type: 'viewModes', payload: { current: 'spec', available: ['spec'] } };
+  }
+
+  /** Sent when the toggle's state or the run's summary (phase, message) changed. */
+  private postViewModes(): void {
+    const message = this.viewModesMessage();
+    const key = JSON.stringify(message.payload);
+    if (key === this.viewModesSent) return;
+    this.viewModesSent = key;
+    this.broadcast(message);
+  }
+
+  private switchView(mode: DagViewMode): void {
+    const current = this.current;
+    if (!current) return;
+    if (mode === 'run' && !this.currentRun()) {
+      this.postViewModes();
+      return;
+    }
+    if (mode === this.currentMode()) return;
+    this.modes.set(current.document.uri.toString(), mode);
+    this.postViewModes();
+    if (mode === 'run') {
+      this.sendRunGraph();
+      return;
+    }
+    this.resetRunView();
+    if (this.snapshot) this.broadcast(this.snapshot);
+    else this.render();
+    const status = this.currentStatus();
+    this.broadcast(status ? { type: 'status', payload: status } : { type: 'clearStatus', payload: {} });
+  }
+
+  /** A watch update in the run view: statuses at once; the graph only when nodes came or failed, throttled. */
+  private updateRunView(): void {
+    const run = this.currentRun();
+    if (!run) return;
+    const built = run.build();
+    if (built.shape !== this.runShapeSent) {
+      const wait = this.runGraphSentAt + RUN_GRAPH_INTERVAL_MS - Date.now();
+      if (wait <= 0) {
+        this.sendRunGraph();
+        return;
+      }
+      this.runGraphTimer ??= setTimeout(() => {
+        this.runGraphTimer = undefined;
+        if (this.currentMode() === 'run') this.sendRunGraph();
+      }, wait);
+    }
+    this.broadcast({ type: 'status', payload: built.status });
+  }
+
+  private sendRunGraph(): void {
+    const current = this.current;
+    const run = this.currentRun();
+    if (!current || !run) return;
+    if (this.runGraphTimer) clearTimeout(this.runGraphTimer);
+    this.runGraphTimer = undefined;
+    const started = Date.now();
+    const built = run.build();
+    this.runSnapshot = graphMessage({
+      documentUri: current.document.uri.toString(),
+      fileName: path.basename(current.document.fileName),
+      version: ++this.runGraphVersion,
+      result: built.result,
+      run: built.info,
+    });
+    this.runShapeSent = built.shape;
+    this.runGraphSentAt = Date.now();
+    const nodes = built.result.graphs[0]?.nodes.length ?? 0;
+    this.ctx.log.debug(`DAG: run view of ${built.info.name} (${nodes} nodes) built in ${this.runGraphSentAt - started} ms`);
+    this.broadcast(this.runSnapshot);
+    this.broadcast({ type: 'status', payload: built.status });
+  }
+
+  /** Forget what the panel got of a run view (another document, another run, or back to the spec). */
+  private resetRunView(): void {
+    if (this.runGraphTimer) clearTimeout(this.runGraphTimer);
+    this.runGraphTimer = undefined;
+    this.runSnapshot = undefined;
+    this.runShapeSent = undefined;
+    this.runGraphSentAt = 0;
+  }
+
+  /**
+   * After a window reload only the cluster knows the file's runs: ask the run feature (it owns the
+   * cluster I/O) once per document. Trusted workspaces only: the kubeconfig setting may run programs.
+   */
+  private lookUpRun(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    if (!vscode.workspace.isTrusted || document.uri.scheme !== 'file' || !this.surfaces.size || this.runs.has(key) || this.runLookups.has(key)) return;
+    this.runLookups.add(key);
+    void (async () => {
+      try {
+        const api = (await this.ctx.getFeature('run')).api as PanelRunApi | undefined;
+        await api?.followLatestRun(document);
+      } catch (error) {
+        this.ctx.log.debug(`DAG panel: no run looked up for ${path.basename(document.fileName)}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    })();
   }
 
   // ─── webview → host ─────────────────────────────────────────────────────────────────────────
@@ -304,9 +509,34 @@ export class DagController implements vscode.Disposable {
       case 'showProblems':
         await vscode.commands.executeCommand('workbench.actions.view.problems');
         return;
+      case 'switchView':
+        this.switchView(message.payload.mode);
+        return;
+      case 'openNodeDetails':
+        await this.openNodeDetails(message.payload.runId, message.payload.nodeId);
+        return;
+      case 'runAction':
+        await this.runAction(message.payload.action, message.payload.runId, message.payload.nodeId);
+        return;
       case 'ready':
         return;
     }
+  }
+
+  /** The run feature's details editor; the node's label names its tab. */
+  private async openNodeDetails(runId: string, nodeId: string): Promise<void> {
+    const run = this.currentRun();
+    const label = run?.runId === runId ? run.build().result.graphs[0]?.nodes.find((n) => n.id === nodeId)?.label : undefined;
+    await vscode.commands.executeCommand(CommandIds.showNodeDetails, { runId, nodeId, ...(label ? { label } : {}) });
+  }
+
+  private async runAction(action: RunAction, runId: string, nodeId: string | undefined): Promise<void> {
+    const command = runActionCommands[action];
+    if (!(await vscode.commands.getCommands(true)).includes(command)) {
+      void vscode.window.showWarningMessage(`Kindling: "${action}" is not available in this version.`);
+      return;
+    }
+    await vscode.commands.executeCommand(command, nodeId === undefined ? { runId } : { runId, nodeId });
   }
 
   private findNode(nodeId: string): { graph: PipelineGraph; range?: SourceRange; fileName?: string } | undefined {
@@ -353,6 +583,7 @@ export class DagController implements vscode.Disposable {
 
   dispose(): void {
     if (this.renderTimer) clearTimeout(this.renderTimer);
+    if (this.runGraphTimer) clearTimeout(this.runGraphTimer);
     if (this.cursorTimer) clearTimeout(this.cursorTimer);
     for (const s of this.surfaces) s.dispose();
     this.surfaces.clear();

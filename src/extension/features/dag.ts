@@ -23,6 +23,7 @@ export const activateFeature: ActivateFeature = (ctx) => {
     },
     api: {
       setStatus: (uri, status) => controller.setStatus(uri, status),
+      setRunObject: (uri, run) => controller.setRunObject(uri, run),
       shownDocument: () => controller.shownDocument(),
       parseForRun: (doc) => controller.parseForRun(doc),
     } satisfies DagStatusApi,

@@ -35,6 +35,7 @@ import type { DagStatusApi } from '../dag/statusApi';
 import type { ConfigDiagnostics } from './configDiagnostics';
 import { isRunEntry, type RunEntry, type RunsTreeProvider } from './runsTree';
 import { showRunProgress } from './runProgress';
+import { askSubmitParameters } from './submitParameters';
 import { loadRunConfig, mirrorRunUpdates, RunIdentity, runTarget } from './runSetup';
 
 /** The panel redraws colours at most this often while a run changes (full snapshots, so the last one wins). */
@@ -76,6 +77,11 @@ export class PipelineSubmitter {
     }
     const chosen = await this.chooseDocument(document, relativePath, arg, second);
     if (!chosen) return;
+    // The workflow's parameters, prefilled with the file's values or the last ones given for it;
+    // Run Again sends the run's own values without asking.
+    const again = isRunEntry(arg) && Object.keys(arg.parameters).length ? arg.parameters : undefined;
+    const parameters = again ?? (await askSubmitParameters(this.ctx.extension.workspaceState, document.uri, chosen, fileName));
+    if (!parameters) return;
     // The panel's graph of that document: its node ids get the colours, and only it (graphKey).
     const graphIndex = graphIndexForDocument(parsed.graphs, chosen);
     const graph = parsed.graphs[graphIndex];
@@ -103,6 +109,7 @@ export class PipelineSubmitter {
         kindlingVersion: String(this.ctx.extension.extension.packageJSON.version),
         documentIndex: chosen.index,
         expectedDocument: { kind: chosen.kind, name: chosen.name },
+        parameters,
       });
     } catch (err) {
       await this.report(err, fileName);
@@ -113,6 +120,9 @@ export class PipelineSubmitter {
     const status = new StatusThrottle((s) => dag.setStatus(documentUri, s));
     const toSnapshot = (obj: unknown): StatusSnapshot =>
       manifests.ref.kind === 'Workflow' ? mapWorkflowStatus(graph, obj as WorkflowLike, scope) : mapSparkStatus(graph, obj as SparkApplicationLike, scope);
+    // The panel's run view follows every object the watch sees (a run found after a reload is older: this one wins).
+    const runKind = manifests.ref.kind === 'SparkApplication' ? 'SparkApplication' : 'Workflow';
+    dag.setRunObject(documentUri, { kind: runKind, object: { metadata: { name: manifests.runName, namespace: manifests.namespace } } });
     // A new run starts from clean colours: nothing of the previous run's state stays on the panel.
     dag.setStatus(documentUri, toSnapshot({ metadata: { name: manifests.runName, namespace: manifests.namespace } }));
 
@@ -126,7 +136,7 @@ export class PipelineSubmitter {
       uri: document.uri,
       document: { kind: chosen.submitKind ?? chosen.kind ?? '', name: chosen.name ?? '' },
       args: [],
-      parameters: {},
+      parameters,
       channel,
       kubeconfigPath: target.kubeconfigPath,
       context: kc.getCurrentContext(),
@@ -138,7 +148,11 @@ export class PipelineSubmitter {
     const onUpdate = mirrorRunUpdates(entry, channel, this.tree);
     let started;
     try {
-      started = await startPipeline(kc, manifests, { invokedAt, onUpdate, onPod: (p) => follower.onPod(p), onObject: (obj) => status.push(toSnapshot(obj)) });
+      const onObject = (obj: unknown): void => {
+        status.push(toSnapshot(obj));
+        dag.setRunObject(documentUri, { kind: runKind, object: obj });
+      };
+      started = await startPipeline(kc, manifests, { invokedAt, onUpdate, onPod: (p) => follower.onPod(p), onObject });
     } catch (err) {
       follower.stop();
       channel.dispose();

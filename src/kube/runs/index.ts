@@ -8,3 +8,4 @@ export * from './list';
 export * from './runComponent';
 export * from './identity';
 export * from './submitPipeline';
+export * from './nodeDetailsFeed';
