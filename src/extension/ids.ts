@@ -1,4 +1,6 @@
 /** Command, view and setting ids in one place; package.json must declare the same (a unit test checks). */
+import type { RunAction } from '../protocol/dagMessages';
+
 export const CommandIds = {
   createCluster: 'kindling.createCluster',
   deleteCluster: 'kindling.deleteCluster',
@@ -12,6 +14,14 @@ export const CommandIds = {
   runAgain: 'kindling.runAgain',
   cancelRun: 'kindling.cancelRun',
   showRunLogs: 'kindling.showRunLogs',
+  stopRun: 'kindling.runs.stop',
+  terminateRun: 'kindling.runs.terminate',
+  suspendRun: 'kindling.runs.suspend',
+  resumeRun: 'kindling.runs.resume',
+  retryRun: 'kindling.runs.retry',
+  resubmitRun: 'kindling.runs.resubmit',
+  deleteRun: 'kindling.runs.delete',
+  copyRunName: 'kindling.runs.copyName',
   showNodeDetails: 'kindling.runs.showNodeDetails',
   promote: 'kindling.promote',
   promoteRun: 'kindling.promoteRun',
@@ -60,10 +70,33 @@ export const commandOwners: Record<CommandId, FeatureName> = {
   'kindling.runAgain': 'run',
   'kindling.cancelRun': 'run',
   'kindling.showRunLogs': 'run',
+  'kindling.runs.stop': 'run',
+  'kindling.runs.terminate': 'run',
+  'kindling.runs.suspend': 'run',
+  'kindling.runs.resume': 'run',
+  'kindling.runs.retry': 'run',
+  'kindling.runs.resubmit': 'run',
+  'kindling.runs.delete': 'run',
+  'kindling.runs.copyName': 'run',
   'kindling.runs.showNodeDetails': 'run',
   'kindling.promote': 'promote',
   'kindling.promoteRun': 'promote',
   'kindling.showPromoted': 'promote',
+};
+
+/**
+ * The command behind each run action of the DAG panel (`runAction` messages; the host runs it with
+ * `{ runId }`) and of the Runs view.
+ */
+export const runActionCommands: Record<RunAction, CommandId> = {
+  stop: CommandIds.stopRun,
+  terminate: CommandIds.terminateRun,
+  suspend: CommandIds.suspendRun,
+  resume: CommandIds.resumeRun,
+  retry: CommandIds.retryRun,
+  resubmit: CommandIds.resubmitRun,
+  delete: CommandIds.deleteRun,
+  copyName: CommandIds.copyRunName,
 };
 
 export const treeViewOwners: Record<TreeViewId, FeatureName> = {

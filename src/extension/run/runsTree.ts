@@ -55,6 +55,14 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunEntry>, vsco
     this.changed.fire(undefined);
   }
 
+  /** A run deleted from the cluster leaves the view. */
+  remove(entry: RunEntry): void {
+    const at = this.runs.findIndex((r) => runKey(r) === runKey(entry));
+    if (at < 0) return;
+    this.runs.splice(at, 1)[0]?.dispose?.();
+    this.changed.fire(undefined);
+  }
+
   update(entry: RunEntry): void {
     this.changed.fire(entry);
   }
@@ -85,8 +93,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunEntry>, vsco
     if (run.image) tooltip.appendMarkdown(`Image: \`${run.image}\`\n\n`);
     if (run.uri) tooltip.appendMarkdown(`File: \`${vscode.workspace.asRelativePath(run.uri)}\`${run.args.length ? ` ${escapeMd(run.args.join(' '))}` : ''}\n\n`);
     item.tooltip = tooltip;
-    // kindling.run.done.succeeded: Promote This Run is offered on runs that succeeded only.
-    item.contextValue = run.phase === 'Pending' || run.phase === 'Running' ? 'kindling.run.active' : run.phase === 'Succeeded' ? 'kindling.run.done.succeeded' : 'kindling.run.done';
+    // `<state>/<kind>/<phase>`: menus match on each part (package.json `when`). kindling.run.done.succeeded:
+    // Promote This Run is offered on runs that succeeded only; Suspend on running Workflows; Retry on failed ones.
+    const state = run.phase === 'Pending' || run.phase === 'Running' ? 'kindling.run.active' : run.phase === 'Succeeded' ? 'kindling.run.done.succeeded' : 'kindling.run.done';
+    item.contextValue = `${state}/${run.ref.kind.toLowerCase()}/${run.phase}`;
     item.command = { command: 'kindling.showRunLogs', title: 'Show Logs', arguments: [run] };
     return item;
   }

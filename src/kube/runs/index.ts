@@ -4,6 +4,7 @@ export * from './watch';
 export * from './logs';
 export * from './podLogStream';
 export * from './cancel';
+export * from './actions';
 export * from './list';
 export * from './runComponent';
 export * from './identity';

@@ -28,6 +28,8 @@ export interface PreparePipelineInput {
   documentIndex?: number;
   /** The kind and name chosen at `documentIndex` (PipelineRunRequest.expectedDocument). */
   expectedDocument?: { kind?: string; name?: string };
+  /** Values for the workflow's `spec.arguments.parameters` (PipelineRunRequest.parameters). */
+  parameters?: Record<string, string>;
 }
 
 export async function preparePipeline(input: PreparePipelineInput): Promise<PipelineRunManifests> {
@@ -44,6 +46,7 @@ export async function preparePipeline(input: PreparePipelineInput): Promise<Pipe
     podAnnotations: input.podAnnotations,
     documentIndex: input.documentIndex,
     expectedDocument: input.expectedDocument,
+    parameters: input.parameters,
     provenance: { gitCommit: git.commit, gitDirty: git.dirty, sourceSha256: createHash('sha256').update(text).digest('hex'), user: git.user, kindlingVersion: input.kindlingVersion },
   });
 }
