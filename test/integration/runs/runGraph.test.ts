@@ -79,7 +79,7 @@ describe('the run graph of real Argo runs', () => {
     const read = readWorkflowNodes(wf);
     assert.ok(read.nodes);
     for (const n of podNodes) {
-      const argoName = read.nodes[n.id].name;
+      const argoName: string = read.nodes[n.id].name;
       assert.equal(n.details.find((d) => d.key === 'pod name')?.value, podOfNode.get(argoName), argoName);
     }
 
