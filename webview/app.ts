@@ -5,21 +5,35 @@
  * - selection.ts (selection, hover, search);
  * - details/ (hover card, banner, messages, screen-reader list);
  * - persistence.ts (UI state per document in getState/setState);
- * - input.ts (keyboard and pointer).
+ * - input.ts (keyboard and pointer);
+ * - run/ (the run view: "Spec | Run", collapsed fan-outs with phase counts, failures, run actions).
  */
-import type { NodeStatus, ParseResult, PipelineGraph, StatusSnapshot } from '../src/core/model/pipelineGraph';
+import type { NodeStatus, ParseResult, PipelineGraph, PipelineNode, StatusSnapshot } from '../src/core/model/pipelineGraph';
 import { statusesForGraph } from '../src/core/model/statusScope';
-import type { GraphPayload, HostMessage, RenderReason, WebviewMessage } from '../src/protocol/dagMessages';
+import type { DagViewMode, GraphPayload, HostMessage, RenderReason, RunAction, RunViewInfo, WebviewMessage } from '../src/protocol/dagMessages';
 import { HoverCard } from './details/hoverCard';
 import { describe, PanelText } from './details/panelText';
 import { buildDom, type Elements } from './dom';
 import { wireInput, type InputActions } from './input';
-import { boxWidth, estimatedBoxWidth } from './layout/labelWidth';
+import { boxWidth, estimatedBoxWidth, maxNodeWidth } from './layout/labelWidth';
 import type { LayoutInput } from './layout/layered';
-import { projectGraph } from './layout/project';
+import { projectGraph, type ProjectedGraph } from './layout/project';
 import { chooseLod, hitTest, screenToWorld } from './layout/view';
 import type { LayoutClient } from './layoutClient';
-import { Persistence, type ShownState } from './persistence';
+import { Persistence, runStateKey, type ShownState } from './persistence';
+import { RunBar } from './run/runBar';
+import {
+  collapsedGroupLabel,
+  enclosingGroups,
+  failedNodes,
+  groupMembers,
+  largeGroups,
+  nodeMessage,
+  phaseMask,
+  runCollapsed,
+  stepCursor,
+  type PhaseFilter,
+} from './run/runView';
 import { applyStatus, buildScene, nodeHeight, type Scene } from './scene';
 import { Selection, visibleOf } from './selection';
 import { readTheme, watchTheme, type Theme } from './theme';
@@ -53,6 +67,15 @@ export class DagApp implements InputActions {
   private readonly text: PanelText;
   private readonly card: HoverCard;
   private readonly persistence: Persistence;
+  private readonly runBar: RunBar;
+  /** Which views the host offers for the file (viewModes). */
+  private modes: { current: DagViewMode; available: DagViewMode[]; run?: RunViewInfo } = { current: 'spec', available: ['spec'] };
+  /** Run view: the run's groups, their members, and which large ones the user opened. */
+  private run: { members: Map<string, PipelineNode[]>; large: string[] } | undefined;
+  private expanded = new Set<string>();
+  private phaseFilter: PhaseFilter = 'all';
+  private failed: PipelineNode[] = [];
+  private failedCursor = -1;
 
   constructor(
     root: HTMLElement,
@@ -81,6 +104,7 @@ export class DagApp implements InputActions {
     });
     this.text = new PanelText(this.e, (m) => this.post(m));
     this.card = new HoverCard(this.e.card, this.viewport, (key) => this.shownStatuses()?.[key]);
+    this.runBar = new RunBar(this.e.runBar, (filter) => this.setPhaseFilter(filter));
     this.text.showMessage(placeholder);
     wireInput(this.e, this.viewport, this.selection, this.painter.minimap, this);
     watchTheme(() => {
@@ -113,6 +137,9 @@ export class DagApp implements InputActions {
         this.doc = undefined;
         this.graph = undefined;
         this.scene = undefined;
+        this.run = undefined;
+        this.modes = { current: 'spec', available: ['spec'] };
+        this.renderRunBar();
         this.text.setBanner([]);
         this.showEmpty(message.payload.reason);
         return;
@@ -128,7 +155,8 @@ export class DagApp implements InputActions {
         this.revealNode(message.payload.nodeId);
         return;
       case 'viewModes':
-        // The run view's toolbar is drawn by the run-mode work (issue 16); until then the spec view only.
+        this.modes = message.payload;
+        this.renderRunBar();
         return;
     }
   }
@@ -146,17 +174,30 @@ export class DagApp implements InputActions {
   }
 
   private async onGraph(payload: GraphPayload, received: number): Promise<void> {
-    const sameDoc = this.doc?.documentUri === payload.documentUri;
+    // The spec and the run view of a file keep their own view, selection and collapsed groups.
+    const sameDoc = this.doc !== undefined && stateKeyOf(this.doc) === stateKeyOf(payload);
     if (!sameDoc) this.persistence.save(); // remember the view of the document we are leaving
     this.doc = payload;
     const { result } = payload;
     this.text.setBanner(result.diagnostics);
     if (!sameDoc) {
-      this.restoreDocState(payload.documentUri);
+      this.restoreDocState(stateKeyOf(payload));
       this.persistence.rememberShown(payload.documentUri);
+      this.failedCursor = -1;
     }
     this.text.fillGraphSelect(result.graphs, this.graphIndex);
+    if (payload.run?.unavailable) {
+      this.graph = undefined;
+      this.scene = undefined;
+      this.run = undefined;
+      this.failed = [];
+      this.renderRunBar();
+      this.showEmpty(`The nodes of run ${payload.run.name} cannot be shown: ${payload.run.unavailable}`);
+      return;
+    }
     if (result.graphs.length === 0) {
+      this.run = undefined;
+      this.renderRunBar();
       this.graph = undefined;
       this.scene = undefined;
       const firstError = result.diagnostics.find((d) => d.severity === 'error');
@@ -167,6 +208,7 @@ export class DagApp implements InputActions {
     }
     if (this.graphIndex >= result.graphs.length) this.graphIndex = 0;
     this.graph = result.graphs[this.graphIndex];
+    this.prepareRun();
     await this.relayout(sameDoc && this.scene !== undefined ? 'keep' : 'restore', 'graph', received);
   }
 
@@ -185,7 +227,7 @@ export class DagApp implements InputActions {
         nodeCount: k,
         edgeFrom: projection.edgeFrom.slice(),
         edgeTo: projection.edgeTo.slice(),
-        widths: this.nodeWidths(graph, projection.visible),
+        widths: this.nodeWidths(graph, projection),
         heights: new Float32Array(k).fill(nodeHeight),
       };
     };
@@ -209,11 +251,12 @@ export class DagApp implements InputActions {
     const anchorBefore = anchor && previous ? worldOf(previous, anchor) : undefined;
     this.scene = buildScene(graph, projection, output);
     applyStatus(this.scene, this.shownStatuses());
+    this.decorateRun();
     this.text.hideMessage();
     const vp = this.viewport;
     vp.resize();
     if (viewMode === 'restore') {
-      const saved = this.doc ? this.persistence.saved(this.doc.documentUri) : undefined;
+      const saved = this.doc ? this.persistence.saved(stateKeyOf(this.doc)) : undefined;
       if (saved) vp.view = { scale: saved.scale, panX: saved.panX, panY: saved.panY };
       else vp.initial(output);
       vp.auto = !saved || saved.auto === true;
@@ -250,19 +293,22 @@ export class DagApp implements InputActions {
    * Box widths that fit the label (within limits): measured with the canvas font for moderate
    * graphs, estimated from the length for huge ones, where measuring would delay the first paint.
    */
-  private nodeWidths(graph: PipelineGraph, visible: Int32Array): Float32Array {
+  private nodeWidths(graph: PipelineGraph, projection: ProjectedGraph): Float32Array {
+    const { visible } = projection;
     const widths = new Float32Array(visible.length);
     const ctx = visible.length <= 3000 ? this.e.canvas.getContext('2d') : null;
     if (!ctx) {
       for (let v = 0; v < visible.length; v++) widths[v] = estimatedBoxWidth(graph.nodes[visible[v]].label);
-      return widths;
+    } else {
+      ctx.font = `600 12px ${this.theme.font}`;
+      // Most labels get the minimum width without being measured (see boxWidth): 1k nodes, ~1,000
+      // measureText calls -> a few.
+      const advances = this.asciiAdvances(ctx);
+      const measure = (text: string): number => ctx.measureText(text).width;
+      for (let v = 0; v < visible.length; v++) widths[v] = boxWidth(graph.nodes[visible[v]].label, advances, measure);
     }
-    ctx.font = `600 12px ${this.theme.font}`;
-    // Most labels get the minimum width without being measured (see boxWidth): 1k nodes, ~1,000
-    // measureText calls -> a few.
-    const advances = this.asciiAdvances(ctx);
-    const measure = (text: string): number => ctx.measureText(text).width;
-    for (let v = 0; v < visible.length; v++) widths[v] = boxWidth(graph.nodes[visible[v]].label, advances, measure);
+    // A collapsed group of a run reads "score ×5000: 4,990 ✓ 7 ✗ 3 ⟳": the widest box there is.
+    if (this.run) for (let v = 0; v < visible.length; v++) if (projection.hiddenCount[v] > 0) widths[v] = maxNodeWidth;
     return widths;
   }
 
@@ -280,6 +326,7 @@ export class DagApp implements InputActions {
     const scene = this.scene;
     if (!scene) return;
     applyStatus(scene, this.shownStatuses());
+    this.decorateRun();
     this.painter.renderMinimap();
     const paintStart = performance.now();
     this.painter.paint();
@@ -335,6 +382,36 @@ export class DagApp implements InputActions {
     return { documentUri: this.doc?.documentUri, ...this.viewport.view, auto: this.viewport.auto, selected: this.selection.selected };
   }
 
+  /** The run view as drawn, for tests and screenshots: collapsed groups' texts, failures, filter. */
+  runState(): { runId?: string; collapsed: string[]; groupLabels: Record<string, string>; failed: string[]; cursor: number; filter: PhaseFilter; visible: number } | undefined {
+    const scene = this.scene;
+    if (!this.doc?.run || !scene) return undefined;
+    const groupLabels: Record<string, string> = {};
+    for (let v = 0; v < scene.count; v++) if (scene.projection.hiddenCount[v] > 0) groupLabels[scene.graph.nodes[scene.projection.visible[v]].id] = scene.labels[v];
+    return {
+      runId: this.doc.run.runId,
+      collapsed: [...this.collapsed],
+      groupLabels,
+      failed: this.failed.map((n) => n.id),
+      cursor: this.failedCursor,
+      filter: this.phaseFilter,
+      visible: scene.count,
+    };
+  }
+
+  /** Expands or collapses a group by id (tests and screenshots; users click its chevron). */
+  toggleGroupById(nodeId: string): Promise<void> {
+    return this.toggleGroup(nodeId);
+  }
+
+  /** "Next failed node" (F8) / previous (Shift+F8). */
+  stepFailed(direction: 1 | -1): Promise<void> {
+    if (!this.failed.length) return Promise.resolve();
+    this.failedCursor = stepCursor(this.failed.length, this.failedCursor, direction);
+    this.renderRunBar();
+    return this.goToNode(this.failed[this.failedCursor].id, false);
+  }
+
   // ─── input actions (input.ts) ───────────────────────────────────────────────────────────────
 
   nodeAt(sx: number, sy: number): number {
@@ -386,6 +463,9 @@ export class DagApp implements InputActions {
       // Collapse only the outermost groups; inner ones would be hidden anyway.
       const ids = new Set(graph.nodes.map((n) => n.id));
       for (const n of graph.nodes) if (n.kind === 'group' && !(n.parent && ids.has(n.parent))) this.collapsed.add(n.id);
+      this.expanded.clear();
+    } else if (this.run) {
+      this.expanded = new Set(this.run.large);
     }
     this.persistence.schedule();
     void this.relayout('restore', 'view', performance.now()).then(() => this.fit());
@@ -406,19 +486,49 @@ export class DagApp implements InputActions {
     this.painter.paint();
   }
 
-  toolbarAction(): boolean {
+  toolbarAction(action: string, button: HTMLElement): boolean {
+    const run = this.doc?.run;
+    if (action === 'view-spec' || action === 'view-run') {
+      const mode = action === 'view-run' ? 'run' : 'spec';
+      if (mode !== this.modes.current) this.post({ type: 'switchView', payload: { mode } });
+      return true;
+    }
+    if (action === 'next-failed' || action === 'prev-failed') {
+      void this.stepFailed(action === 'next-failed' ? 1 : -1);
+      return true;
+    }
+    if (action === 'failure') {
+      const id = button.getAttribute('data-node-id');
+      const at = id ? this.failed.findIndex((n) => n.id === id) : -1;
+      if (id) {
+        if (at >= 0) this.failedCursor = at;
+        this.renderRunBar();
+        void this.goToNode(id, true);
+      }
+      return true;
+    }
+    if (action.startsWith('run-') && run) {
+      // The host confirms the actions that destroy work; the panel only asks.
+      this.post({ type: 'runAction', payload: { runId: run.runId, action: action.slice(4) as RunAction } });
+      return true;
+    }
     return false;
   }
 
-  key(): boolean {
-    return false;
+  key(ev: KeyboardEvent): boolean {
+    if (ev.key !== 'F8' || !this.doc?.run || ev.target instanceof HTMLInputElement) return false;
+    void this.stepFailed(ev.shiftKey ? -1 : 1);
+    return true;
   }
 
   // ─── selection, groups ──────────────────────────────────────────────────────────────────────
 
-  /** Click or Enter on a node: in the spec view, its source. */
+  /** Click or Enter on a node: in the spec view, its source; in the run view, its details and logs. */
   private activated(nodeId: string): void {
-    if (this.doc) this.post({ type: 'openSource', payload: { documentUri: this.doc.documentUri, nodeId } });
+    const doc = this.doc;
+    if (!doc) return;
+    if (doc.run) this.post({ type: 'openNodeDetails', payload: { runId: doc.run.runId, nodeId } });
+    else this.post({ type: 'openSource', payload: { documentUri: doc.documentUri, nodeId } });
   }
 
   /** From the host: the editor cursor is in this node's source range. */
@@ -429,31 +539,121 @@ export class DagApp implements InputActions {
     if (v >= 0) this.selection.select(v, true, false);
   }
 
-  private toggleGroup(nodeId: string): void {
-    if (this.collapsed.has(nodeId)) this.collapsed.delete(nodeId);
-    else this.collapsed.add(nodeId);
+  private toggleGroup(nodeId: string): Promise<void> {
+    if (this.collapsed.has(nodeId)) {
+      this.collapsed.delete(nodeId);
+      this.expanded.add(nodeId);
+    } else {
+      this.collapsed.add(nodeId);
+      this.expanded.delete(nodeId);
+    }
     this.persistence.schedule();
-    void this.relayout('anchor', 'view', performance.now(), nodeId);
+    return this.relayout('anchor', 'view', performance.now(), nodeId);
+  }
+
+  // ─── run view ───────────────────────────────────────────────────────────────────────────────
+
+  /** A run graph arrived: its groups, and the large ones collapsed unless the user opened them. */
+  private prepareRun(): void {
+    const graph = this.graph;
+    if (!this.doc?.run || !graph) {
+      this.run = undefined;
+      return;
+    }
+    const members = groupMembers(graph);
+    const large = largeGroups(graph, members);
+    this.run = { members, large };
+    this.collapsed = runCollapsed(this.collapsed, large, this.expanded);
+  }
+
+  /**
+   * After a layout or a status snapshot: collapsed groups' boxes show their members' phase counts,
+   * the failures strip and "Next failed" follow the statuses, and the phase filter dims the rest.
+   */
+  private decorateRun(): void {
+    const scene = this.scene;
+    const run = this.run;
+    if (!scene || !run) {
+      this.failed = [];
+      this.selection.setFilter(undefined);
+      this.renderRunBar();
+      return;
+    }
+    const statuses = this.shownStatuses();
+    const { visible, hiddenCount } = scene.projection;
+    for (let v = 0; v < scene.count; v++) {
+      if (hiddenCount[v] === 0) continue;
+      const group = scene.graph.nodes[visible[v]];
+      const text = collapsedGroupLabel(group, run.members.get(group.id) ?? [], statuses);
+      if (text !== scene.labels[v]) {
+        scene.labels[v] = text;
+        scene.fitted[v] = undefined;
+      }
+    }
+    const before = this.failed[this.failedCursor]?.id;
+    this.failed = failedNodes(scene.graph, statuses);
+    this.failedCursor = before === undefined ? -1 : this.failed.findIndex((n) => n.id === before);
+    this.selection.setFilter(phaseMask(scene.graph.nodes, scene.projection.repOf, scene.count, statuses, this.phaseFilter));
+    this.renderRunBar();
+  }
+
+  private setPhaseFilter(filter: PhaseFilter): void {
+    this.phaseFilter = filter;
+    const scene = this.scene;
+    if (scene && this.run) this.selection.setFilter(phaseMask(scene.graph.nodes, scene.projection.repOf, scene.count, this.shownStatuses(), filter));
+    this.renderRunBar();
+    this.painter.request();
+  }
+
+  private renderRunBar(): void {
+    const run = this.doc?.run ?? this.modes.run;
+    this.runBar.render({
+      current: this.doc?.run ? 'run' : this.modes.current,
+      available: this.modes.available,
+      run,
+      failed: this.failed.map((n) => ({ id: n.id, label: n.label || n.id, message: nodeMessage(n) })),
+      cursor: this.failedCursor,
+      filter: this.phaseFilter,
+    });
+  }
+
+  /** Shows a node: opens the groups that hide it, centres and selects it; `details` opens its details. */
+  private async goToNode(nodeId: string, details: boolean): Promise<void> {
+    const graph = this.graph;
+    if (!graph) return;
+    let opened = false;
+    for (const g of enclosingGroups(graph, nodeId)) {
+      if (!this.collapsed.delete(g)) continue;
+      this.expanded.add(g);
+      opened = true;
+    }
+    if (opened) {
+      this.persistence.schedule();
+      await this.relayout('keep', 'view', performance.now());
+    }
+    if (this.selection.selectAndCentre(nodeId) && details) this.activated(nodeId);
   }
 
   // ─── state ──────────────────────────────────────────────────────────────────────────────────
 
-  private restoreDocState(uri: string): void {
-    const saved = this.persistence.saved(uri);
+  private restoreDocState(key: string): void {
+    const saved = this.persistence.saved(key);
     this.collapsed = new Set(saved?.collapsed ?? []);
+    this.expanded = new Set(saved?.expanded ?? []);
     this.selection.selected = saved?.selected;
     this.graphIndex = saved?.graphIndex ?? 0;
   }
 
   private shownState(): ShownState | undefined {
     if (!this.doc) return undefined;
-    const uri = this.doc.documentUri;
-    return {
-      key: uri,
-      documentUri: uri,
-      state: { ...this.viewport.view, auto: this.viewport.auto, selected: this.selection.selected, collapsed: [...this.collapsed], graphIndex: this.graphIndex },
-    };
+    const state = { ...this.viewport.view, auto: this.viewport.auto, selected: this.selection.selected, collapsed: [...this.collapsed], graphIndex: this.graphIndex };
+    return { key: stateKeyOf(this.doc), documentUri: this.doc.documentUri, state: this.doc.run ? { ...state, expanded: [...this.expanded] } : state };
   }
+}
+
+/** Where a payload's UI state is kept: per document, and per run for a run view. */
+function stateKeyOf(payload: Pick<GraphPayload, 'documentUri' | 'run'>): string {
+  return payload.run ? runStateKey(payload.documentUri, payload.run.runId) : payload.documentUri;
 }
 
 function worldOf(scene: Scene, nodeId: string): [number, number] | undefined {

@@ -29,7 +29,7 @@ function isHostMessage(data: unknown): data is HostMessage {
   const { type, payload } = data as { type?: unknown; payload?: unknown };
   return (
     typeof type === 'string' &&
-    ['graph', 'graphUtf8', 'empty', 'status', 'clearStatus', 'revealNode'].includes(type) &&
+    ['graph', 'graphUtf8', 'empty', 'status', 'clearStatus', 'revealNode', 'viewModes'].includes(type) &&
     typeof payload === 'object' &&
     payload !== null
   );
@@ -57,6 +57,9 @@ function start(): void {
     paint: () => app.paint(),
     nodeScreenCentre: (id: string) => app.nodeScreenCentre(id),
     viewState: () => app.viewState(),
+    runState: () => app.runState(),
+    toggleGroup: (id: string) => app.toggleGroupById(id),
+    stepFailed: (direction: 1 | -1) => app.stepFailed(direction),
   };
   host.postMessage({ type: 'ready', payload: {} });
 }

@@ -118,12 +118,12 @@ export class Selection {
 
   /**
    * The run view's phase filter: 1 per visible node that passes, undefined for none. Dims like a
-   * search; a node is drawn plainly only when it passes both.
+   * search; a node is drawn plainly only when it passes both. The caller paints.
    */
   setFilter(mask: Uint8Array | undefined): void {
+    if (mask === undefined && this.filter === undefined) return;
     this.filter = mask;
     this.applyDimming();
-    this.ctx.requestPaint();
   }
 
   private applyDimming(): void {

@@ -124,6 +124,8 @@ export interface DagDocViewState {
   panY: number;
   selected?: string;
   collapsed: string[];
+  /** Run view: large groups the user expanded (the others start collapsed, also as a run grows). */
+  expanded?: string[];
   graphIndex: number;
 }
 
