@@ -6,6 +6,7 @@ import { isRunEntry } from '../run/runsTree';
 import { ImageBuilder } from '../run/imageBuild';
 import { DebugController } from '../run/debugController';
 import { RunController } from '../run/runController';
+import { RunActionCommands } from '../run/runActions';
 import { NodeDetailsEditors } from '../run/nodeDetails';
 import { PanelRunFollower } from '../run/panelRuns';
 import { loadConfig } from '../../core/config';
@@ -20,6 +21,7 @@ export const activateFeature: ActivateFeature = (ctx) => {
   const debugger_ = ctx.disposables.add(new DebugController(ctx, controller));
   const submitter = new PipelineSubmitter(ctx, controller.tree, live);
   const images = ctx.disposables.add(new ImageBuilder(ctx, live));
+  const actions = new RunActionCommands(ctx, controller.tree);
   const nodeDetails = ctx.disposables.add(new NodeDetailsEditors(ctx));
   // The DAG panel asks for a file's latest run after a reload (it does no cluster I/O itself).
   const panelRuns = ctx.disposables.add(new PanelRunFollower(ctx));
@@ -43,6 +45,15 @@ export const activateFeature: ActivateFeature = (ctx) => {
       'kindling.runAgain': (arg?: unknown) => (isRunEntry(arg) && arg.kind === 'pipeline' ? submitter.submit(arg) : controller.runAgain(arg)),
       'kindling.cancelRun': (arg?: unknown) => controller.cancel(arg),
       'kindling.showRunLogs': (arg?: unknown) => controller.showLogs(arg),
+      // Runs view items, the palette, and the DAG panel's run buttons ({ runId }).
+      'kindling.runs.stop': (arg?: unknown) => actions.run('stop', arg),
+      'kindling.runs.terminate': (arg?: unknown) => actions.run('terminate', arg),
+      'kindling.runs.suspend': (arg?: unknown) => actions.run('suspend', arg),
+      'kindling.runs.resume': (arg?: unknown) => actions.run('resume', arg),
+      'kindling.runs.retry': (arg?: unknown) => actions.run('retry', arg),
+      'kindling.runs.resubmit': (arg?: unknown) => actions.run('resubmit', arg),
+      'kindling.runs.delete': (arg?: unknown) => actions.run('delete', arg),
+      'kindling.runs.copyName': (arg?: unknown) => actions.run('copyName', arg),
       'kindling.runs.showNodeDetails': (arg?: unknown) => nodeDetails.show(arg),
     },
     treeProviders: { 'kindling.runs': controller.tree as vscode.TreeDataProvider<unknown> },

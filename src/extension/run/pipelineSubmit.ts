@@ -35,6 +35,7 @@ import type { DagStatusApi } from '../dag/statusApi';
 import type { ConfigDiagnostics } from './configDiagnostics';
 import { isRunEntry, type RunEntry, type RunsTreeProvider } from './runsTree';
 import { showRunProgress } from './runProgress';
+import { askSubmitParameters } from './submitParameters';
 import { loadRunConfig, mirrorRunUpdates, RunIdentity, runTarget } from './runSetup';
 
 /** The panel redraws colours at most this often while a run changes (full snapshots, so the last one wins). */
@@ -76,6 +77,11 @@ export class PipelineSubmitter {
     }
     const chosen = await this.chooseDocument(document, relativePath, arg, second);
     if (!chosen) return;
+    // The workflow's parameters, prefilled with the file's values or the last ones given for it;
+    // Run Again sends the run's own values without asking.
+    const again = isRunEntry(arg) && Object.keys(arg.parameters).length ? arg.parameters : undefined;
+    const parameters = again ?? (await askSubmitParameters(this.ctx.extension.workspaceState, document.uri, chosen, fileName));
+    if (!parameters) return;
     // The panel's graph of that document: its node ids get the colours, and only it (graphKey).
     const graphIndex = graphIndexForDocument(parsed.graphs, chosen);
     const graph = parsed.graphs[graphIndex];
@@ -103,6 +109,7 @@ export class PipelineSubmitter {
         kindlingVersion: String(this.ctx.extension.extension.packageJSON.version),
         documentIndex: chosen.index,
         expectedDocument: { kind: chosen.kind, name: chosen.name },
+        parameters,
       });
     } catch (err) {
       await this.report(err, fileName);
@@ -129,7 +136,7 @@ export class PipelineSubmitter {
       uri: document.uri,
       document: { kind: chosen.submitKind ?? chosen.kind ?? '', name: chosen.name ?? '' },
       args: [],
-      parameters: {},
+      parameters,
       channel,
       kubeconfigPath: target.kubeconfigPath,
       context: kc.getCurrentContext(),
