@@ -13,7 +13,7 @@
  * so the panel does not colour its siblings.
  */
 import type { NodeStatus, PipelineGraph, StatusSnapshot } from '../model/pipelineGraph';
-import { readWorkflowNodes } from './workflowNodes';
+import { storedWorkflowNodes } from './workflowNodes';
 
 /** The parts of an Argo Workflow object the mapping reads (shape of `status.nodes` entries). */
 export interface WorkflowLike {
@@ -83,7 +83,7 @@ export function sparkRunId(namespace: string, name: string): string {
 export function mapWorkflowStatus(graph: PipelineGraph, wf: WorkflowLike, graphKey?: string): StatusSnapshot {
   const name = wf.metadata?.name ?? '';
   const phase = argoPhaseStatus(wf.status?.phase);
-  const read = readWorkflowNodes(wf, { podNames: false });
+  const read = storedWorkflowNodes(wf);
   const statuses: Record<string, NodeStatus> = {};
   const keyOf = (n: { id: string; statusKey?: string }): string => n.statusKey ?? n.id;
   if (read.nodes === undefined) {
@@ -92,8 +92,9 @@ export function mapWorkflowStatus(graph: PipelineGraph, wf: WorkflowLike, graphK
     return scoped({ runId: workflowRunId(wf.metadata?.namespace ?? '', name), statuses, phase, unavailable: read.unavailable }, graphKey);
   }
   const byKey = new Map<string, NodeStatus>();
-  for (const node of Object.values(read.nodes)) {
-    if (!node.name.startsWith(name)) continue;
+  for (const id in read.nodes) {
+    const node = read.nodes[id] as { name?: unknown; phase?: string };
+    if (typeof node.name !== 'string' || !node.name.startsWith(name)) continue;
     byKey.set(node.name.slice(name.length), argoPhaseStatus(node.phase));
   }
   const members = new Map<string, string[]>();

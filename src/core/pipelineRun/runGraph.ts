@@ -18,7 +18,7 @@
  */
 import type { EdgeKind, NodeDetail, NodeKind, NodeStatus, PipelineEdge, PipelineGraph, PipelineNode } from '../model/pipelineGraph';
 import { argoPhaseStatus } from './liveStatus';
-import { readWorkflowNodes, type ArgoNodeStatus } from './workflowNodes';
+import { argoPodName, storedWorkflowNodes, type ArgoNodeStatus } from './workflowNodes';
 
 export { formatPhaseCounts, phaseCounts, PHASE_SYMBOLS } from './phaseCounts';
 
@@ -46,11 +46,15 @@ const GROUP_TYPES = new Set(['DAG', 'Steps', 'StepGroup', 'TaskGroup', 'Retry'])
 const MAX_DETAIL = 2000;
 
 export function workflowRunGraph(wf: unknown, options: RunGraphOptions = {}): RunGraph | { unavailable: string } {
-  const read = readWorkflowNodes(wf);
+  // The stored objects, not copies (readWorkflowNodes copies every node: too slow for 10,000).
+  const read = storedWorkflowNodes(wf);
   if (read.nodes === undefined) return { unavailable: read.unavailable };
   const nodes = new Map<string, ArgoNodeStatus>();
-  for (const id in read.nodes) nodes.set(id, read.nodes[id]);
-  const meta = (wf as { metadata?: { name?: string } } | undefined)?.metadata;
+  for (const id in read.nodes) {
+    const n = read.nodes[id] as unknown as ArgoNodeStatus;
+    nodes.set(id, n.id === id && typeof n.name === 'string' ? n : { ...n, id, name: typeof n.name === 'string' ? n.name : id });
+  }
+  const meta = (wf as { metadata?: { name?: string; annotations?: Record<string, string> } } | undefined)?.metadata;
   const wfName = meta?.name ?? '';
   const wfStatus = (wf as { status?: { phase?: string } } | undefined)?.status;
   const collapseAbove = options.collapseAbove ?? 20;
@@ -89,6 +93,7 @@ export function workflowRunGraph(wf: unknown, options: RunGraphOptions = {}): Ru
     if (list) for (let i = list.length - 1; i >= 0; i--) stack.push(list[i]);
   }
 
+  const wfPrefix = wfName ? `${wfName}.` : undefined;
   const statuses: Record<string, NodeStatus> = {};
   const graphNodes: PipelineNode[] = [];
   for (const id of order) {
@@ -97,9 +102,9 @@ export function workflowRunGraph(wf: unknown, options: RunGraphOptions = {}): Ru
     const isGroup = members.has(id) || GROUP_TYPES.has(n.type ?? '');
     const node: PipelineNode = {
       id,
-      label: labelOf(n, wfName),
+      label: labelOf(n, wfPrefix),
       kind: isGroup ? 'group' : leafKind(n.type),
-      details: detailsOf(n, nodes, parentOf, now),
+      details: detailsOf(n, nodes, parentOf, now, meta),
     };
     if (isGroup) node.groupKind = id === exitNode?.id ? 'exit-handler' : groupKindOf(n, nodes);
     const parent = parentOf.get(id);
@@ -143,10 +148,14 @@ export function workflowRunGraph(wf: unknown, options: RunGraphOptions = {}): Ru
 function containment(nodes: Map<string, ArgoNodeStatus>, all: ArgoNodeStatus[]): Map<string, string> {
   const parentOf = new Map<string, string>();
   for (const n of all) {
-    if (n.type !== 'TaskGroup' && n.type !== 'Retry' && n.type !== 'StepGroup') continue;
-    for (const c of n.children ?? []) {
+    if ((n.type !== 'TaskGroup' && n.type !== 'Retry' && n.type !== 'StepGroup') || !n.children) continue;
+    // Its own items are named after it: `task(3:x)`, `task(1)` (attempt), `steps[0].name`; its other
+    // children are its dependents or hooks (`task.onExit`), and a step group after an empty one.
+    const stepGroup = n.type === 'StepGroup';
+    const itemPrefix = stepGroup ? `${n.name}.` : `${n.name}(`;
+    for (const c of n.children) {
       const child = nodes.get(c);
-      if (child && c !== n.id && wraps(n, child)) parentOf.set(c, n.id);
+      if (child && c !== n.id && child.name.startsWith(itemPrefix) && !(stepGroup && child.type === 'StepGroup')) parentOf.set(c, n.id);
     }
   }
   for (const n of all) {
@@ -169,12 +178,6 @@ function containment(nodes: Map<string, ArgoNodeStatus>, all: ArgoNodeStatus[]):
     for (const p of path) state.set(p, 2);
   }
   return parentOf;
-}
-
-/** Children that are a wrapper's own items, as opposed to its dependents or hooks (`x.onExit`). */
-function wraps(wrapper: ArgoNodeStatus, child: ArgoNodeStatus): boolean {
-  if (wrapper.type === 'StepGroup') return child.type !== 'StepGroup' && child.name.startsWith(`${wrapper.name}.`);
-  return child.name.startsWith(`${wrapper.name}(`);
 }
 
 function orderMembers(parent: ArgoNodeStatus, list: string[], nodes: Map<string, ArgoNodeStatus>): void {
@@ -221,8 +224,9 @@ function leafKind(type: string | undefined): NodeKind {
   }
 }
 
-function labelOf(n: ArgoNodeStatus, wfName: string): string {
-  if (wfName && n.name.startsWith(`${wfName}.`) && n.displayName === n.name) return n.name.slice(wfName.length + 1); // "onExit", "hooks.x"
+function labelOf(n: ArgoNodeStatus, wfPrefix: string | undefined): string {
+  // Workflow-level hooks are displayed by their full name: "<workflow>.onExit" → "onExit".
+  if (wfPrefix && n.displayName === n.name && n.name.startsWith(wfPrefix)) return n.name.slice(wfPrefix.length);
   return n.displayName || n.name;
 }
 
@@ -231,7 +235,7 @@ function templateOf(n: ArgoNodeStatus): string | undefined {
   return n.templateName || undefined;
 }
 
-function detailsOf(n: ArgoNodeStatus, nodes: Map<string, ArgoNodeStatus>, parentOf: Map<string, string>, now: number): NodeDetail[] {
+function detailsOf(n: ArgoNodeStatus, nodes: Map<string, ArgoNodeStatus>, parentOf: Map<string, string>, now: number, meta: { name?: string; annotations?: Record<string, string> } | undefined): NodeDetail[] {
   const details: NodeDetail[] = [];
   const add = (key: string, value: unknown) => {
     if (value === undefined || value === null || value === '') return;
@@ -250,7 +254,7 @@ function detailsOf(n: ArgoNodeStatus, nodes: Map<string, ArgoNodeStatus>, parent
   add('message', n.message);
   const outputs = asRecord(n.outputs);
   add('exit code', outputs?.exitCode);
-  add('pod name', n.podName);
+  if (n.type === 'Pod' || n.type === 'Container') add('pod name', argoPodName({ metadata: meta }, n));
   const parent = parentOf.get(n.id);
   const parentNode = parent === undefined ? undefined : nodes.get(parent);
   if (parentNode?.type === 'Retry') {
