@@ -11,7 +11,7 @@ import type { ParseResult, PipelineDiagnostic, PipelineGraph, SourceRange, Statu
 import { graphMessage, shownDocument, type DagViewMode, type HostMessage, type RunAction, type WebviewMessage } from '../../protocol/dagMessages';
 import { getSetting } from '../config';
 import type { KindlingContext } from '../context';
-import { CommandIds, WebviewPanelIds } from '../ids';
+import { CommandIds, runActionCommands, WebviewPanelIds } from '../ids';
 import { DocumentRun } from './documentRun';
 import { ArgoQuickFixes } from './quickFixes';
 import type { PanelRunApi, RunObject } from './statusApi';
@@ -22,21 +22,6 @@ const dagPanelViewType = WebviewPanelIds.dag;
 
 /** A run view's graph goes out at most this often while the run adds nodes; statuses go at once. */
 const RUN_GRAPH_INTERVAL_MS = 250;
-
-/**
- * The Runs view's commands (run feature) for the panel's run actions. They take `{ runId, nodeId? }`
- * (runId as in core/pipelineRun/liveStatus.ts).
- */
-export const runActionCommands: Record<RunAction, string> = {
-  stop: 'kindling.runs.stop',
-  terminate: 'kindling.runs.terminate',
-  suspend: 'kindling.runs.suspend',
-  resume: 'kindling.runs.resume',
-  retry: 'kindling.runs.retry',
-  resubmit: 'kindling.runs.resubmit',
-  delete: 'kindling.runs.delete',
-  copyName: 'kindling.runs.copyName',
-};
 
 type Meta = { name?: string; creationTimestamp?: string };
 const metaOf = (object: unknown): Meta => (object as { metadata?: Meta }).metadata ?? {};
@@ -531,12 +516,18 @@ export class DagController implements vscode.Disposable {
   }
 
   private async runAction(action: RunAction, runId: string, nodeId: string | undefined): Promise<void> {
-    const command = runActionCommands[action];
-    if (!(await vscode.commands.getCommands(true)).includes(command)) {
-      void vscode.window.showWarningMessage(`Kindling: "${action}" is not available in this version.`);
-      return;
+    // The Runs view's commands (they confirm what destroys work) take `{ runId }`.
+    await vscode.commands.executeCommand(runActionCommands[action], nodeId === undefined ? { runId } : { runId, nodeId });
+    // The run changes again (retry, resume) or a new one starts (resubmit): the panel follows it.
+    const document = this.current?.document;
+    if (!document || !(action === 'retry' || action === 'resume' || action === 'resubmit')) return;
+    try {
+      const api = (await this.ctx.getFeature('run')).api as PanelRunApi | undefined;
+      if (action === 'resubmit') await api?.followLatestRun(document, { again: true });
+      else await api?.followRun(document, runId);
+    } catch (error) {
+      this.ctx.log.warn(`DAG panel: cannot follow ${runId} after ${action}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    await vscode.commands.executeCommand(command, nodeId === undefined ? { runId } : { runId, nodeId });
   }
 
   private findNode(nodeId: string): { graph: PipelineGraph; range?: SourceRange; fileName?: string } | undefined {

@@ -28,5 +28,7 @@ export interface PanelRunApi {
    * Find the latest run of this file on the cluster (its provenance annotation names the file) and
    * follow it: live colours and the run view come back after a window reload. Quiet when there is none.
    */
-  followLatestRun(document: vscode.TextDocument): Promise<void>;
+  followLatestRun(document: vscode.TextDocument, options?: { again?: boolean }): Promise<void>;
+  /** Watch this run of the document again (after a retry or resume, it changes again). */
+  followRun(document: vscode.TextDocument, runId: string): Promise<void>;
 }

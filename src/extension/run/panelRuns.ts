@@ -9,6 +9,8 @@ import { Annotations } from '../../core/component/provenance';
 import { configDefaults } from '../../core/config';
 import { graphKey } from '../../core/model/statusScope';
 import { graphIndexForDocument, listDocuments, mapSparkStatus, mapWorkflowStatus, type SparkApplicationLike, type WorkflowLike } from '../../core/pipelineRun';
+import type { ResourceRef } from '../../core/component';
+import { parseRunId } from '../../core/pipelineRun/nodeDetails';
 import { documentOfRun } from '../../core/pipelineRun/runDocument';
 import { connect, listRuns, readProjectConfig, watchRun, type RunWatch } from '../../kube/runs';
 import type { KindlingContext } from '../context';
@@ -21,9 +23,9 @@ export class PanelRunFollower implements PanelRunApi, vscode.Disposable {
 
   constructor(private readonly ctx: KindlingContext) {}
 
-  async followLatestRun(document: vscode.TextDocument): Promise<void> {
+  async followLatestRun(document: vscode.TextDocument, options: { again?: boolean } = {}): Promise<void> {
     const key = document.uri.toString();
-    if (this.follows.has(key)) return;
+    if (this.follows.has(key) && !options.again) return;
     const folder = vscode.workspace.getWorkspaceFolder(document.uri);
     if (!folder) return;
     // The same relative path Submit Pipeline records in the run's provenance.
@@ -33,19 +35,36 @@ export class PanelRunFollower implements PanelRunApi, vscode.Disposable {
     const runs = await listRuns(kc, namespace);
     // listRuns sorts newest first.
     const latest = runs.find((r) => r.annotations[Annotations.sourcePath] === relativePath && r.ref.kind !== 'Pod');
-    if (!latest || latest.ref.kind === 'Pod') return;
-    const kind = latest.ref.kind;
-    const dag = (await this.ctx.getFeature('dag')).api as DagStatusApi;
+    if (!latest) return;
+    this.ctx.log.info(`DAG panel: following ${latest.ref.kind} ${latest.ref.name} (${latest.status.phase}), the latest run of ${relativePath}`);
+    await this.follow(document, latest.ref, kc);
+  }
 
+  /** After a retry or resume from the panel: the run changes again, so it is watched again until it ends. */
+  async followRun(document: vscode.TextDocument, runId: string): Promise<void> {
+    const run = parseRunId(runId);
+    if (!run) return;
+    const ref: ResourceRef =
+      run.kind === 'Workflow'
+        ? { group: 'argoproj.io', version: 'v1alpha1', plural: 'workflows', kind: 'Workflow', name: run.name, namespace: run.namespace }
+        : { group: 'sparkoperator.k8s.io', version: 'v1beta2', plural: 'sparkapplications', kind: 'SparkApplication', name: run.name, namespace: run.namespace };
+    await this.follow(document, ref, connect(runTarget()));
+  }
+
+  private async follow(document: vscode.TextDocument, ref: ResourceRef, kc: ReturnType<typeof connect>): Promise<void> {
+    if (ref.kind === 'Pod') return;
+    const key = document.uri.toString();
+    const kind = ref.kind;
+    const dag = (await this.ctx.getFeature('dag')).api as DagStatusApi;
     // The spec view's colours go to the document's graph the run came from (as Submit Pipeline does).
     const parsed = await dag.parseForRun(document);
-    const chosen = documentOfRun(listDocuments(document.getText(), relativePath), { kind, name: latest.ref.name });
+    const chosen = documentOfRun(listDocuments(document.getText(), vscode.workspace.asRelativePath(document.uri)), { kind, name: ref.name });
     const graphIndex = chosen ? graphIndexForDocument(parsed.graphs, chosen) : -1;
     const graph = parsed.graphs[graphIndex];
     const scope = graph ? graphKey(parsed.graphs, graphIndex) : undefined;
 
-    this.ctx.log.info(`DAG panel: following ${kind} ${latest.ref.name} (${latest.status.phase}), the latest run of ${relativePath}`);
-    const watch = watchRun(kc, latest.ref, {
+    this.follows.get(key)?.stop();
+    const watch = watchRun(kc, ref, {
       onObject: (obj) => {
         dag.setRunObject(key, { kind, object: obj });
         if (graph) dag.setStatus(key, kind === 'Workflow' ? mapWorkflowStatus(graph, obj as WorkflowLike, scope) : mapSparkStatus(graph, obj as SparkApplicationLike, scope));
