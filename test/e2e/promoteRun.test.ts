@@ -172,5 +172,25 @@ remotes:
     assert.equal(wft.spec.templates[0]?.container.image, copiedTo);
     assert.deepEqual(wft.spec.templates[0]?.container.args, ['--min-events', '4']);
     assert.equal(wft.metadata?.annotations?.['kindling.dev/promoted-from-run'], `${runNs}/${runName}`);
+
+    // Show What Kindling Promoted Here, from the palette: the remote's own record of this promote.
+    await vscode.runCommand('Kindling: Show What Kindling Promoted Here', { until: quick.locator('.quick-input-title', { hasText: /Show what Kindling promoted to which cluster/ }) });
+    await quick.locator('input.input').fill('kindling-remote');
+    await quick.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^kindling-remote$/ }) }).click();
+    const report = page.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines').first();
+    const reportText = await waitFor(
+      async () => {
+        const text = (await report.innerText().catch(() => '')).replace(/\u00a0/g, ' ');
+        return text.includes('# Promoted by Kindling to "kindling-remote"') && text.includes('from run') ? text : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the promoted report' },
+    ).catch(async (error: unknown) => {
+      await vscode.screenshot('promoted-report-missing');
+      throw error;
+    });
+    assert.ok(reportText.includes(`## WorkflowTemplate ${targetNs}/prepare-features`), reportText);
+    assert.ok(reportText.includes(`**from run:** ${runNs}/${runName}`), reportText);
+    assert.ok(reportText.includes(built.manifest.digest.slice(0, 19)), `the image digest: ${reportText}`);
+    await vscode.screenshot('promoted-report');
   });
 });

@@ -158,7 +158,13 @@ export class PromoteController implements vscode.Disposable {
    */
   async showPromoted(arg?: unknown): Promise<void> {
     const kubeconfigPath = getSetting('kubeconfig') || undefined;
-    const context = isRecord(arg) && typeof arg.name === 'string' ? arg.name : undefined;
+    // From the Clusters view: that context. From the palette: ask, as Promote does.
+    let context = isRecord(arg) && typeof arg.name === 'string' ? arg.name : undefined;
+    if (!context) {
+      const picked = await this.pickContext(kubeconfigPath, undefined, { title: 'Kindling: Show what Kindling promoted to which cluster?', placeHolder: 'Kube context to look at' });
+      if (!picked) return;
+      context = picked.context;
+    }
     let kc;
     try {
       kc = connect({ kubeconfigPath, context });
@@ -292,6 +298,23 @@ export class PromoteController implements vscode.Disposable {
   }
 
   private async pickTarget(kubeconfigPath: string | undefined, config: KindlingConfig | undefined): Promise<{ context: string; namespace: string } | undefined> {
+    const picked = await this.pickContext(kubeconfigPath, config, { title: 'Kindling: Promote to which cluster?', placeHolder: 'Kube context to promote to' });
+    if (!picked) return undefined;
+    const namespace = await vscode.window.showInputBox({
+      title: `Kindling: Promote to "${picked.context}": namespace`,
+      value: picked.namespace ?? 'default',
+      ignoreFocusOut: true,
+      validateInput: (v) => (/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v) ? undefined : 'A namespace name: lowercase letters, digits and "-".'),
+    });
+    return namespace ? { context: picked.context, namespace } : undefined;
+  }
+
+  /** A kube context, remotes of kindling.yaml and the last one used first (core/promote orderTargets). */
+  private async pickContext(
+    kubeconfigPath: string | undefined,
+    config: KindlingConfig | undefined,
+    labels: { title: string; placeHolder: string },
+  ): Promise<{ context: string; namespace?: string } | undefined> {
     let contexts: { name: string; namespace?: string; server?: string }[];
     try {
       const kc = loadKubeConfig({ kubeconfigPath });
@@ -317,16 +340,9 @@ export class PromoteController implements vscode.Disposable {
         detail: servers.get(c.context),
         choice: c,
       })),
-      { title: 'Kindling: Promote to which cluster?', placeHolder: 'Kube context to promote to', ignoreFocusOut: true },
+      { ...labels, ignoreFocusOut: true },
     );
-    if (!picked) return undefined;
-    const namespace = await vscode.window.showInputBox({
-      title: `Kindling: Promote to "${picked.choice.context}": namespace`,
-      value: picked.choice.namespace ?? 'default',
-      ignoreFocusOut: true,
-      validateInput: (v) => (/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v) ? undefined : 'A namespace name: lowercase letters, digits and "-".'),
-    });
-    return namespace ? { context: picked.choice.context, namespace } : undefined;
+    return picked ? { context: picked.choice.context, namespace: picked.choice.namespace } : undefined;
   }
 }
 

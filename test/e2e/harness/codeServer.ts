@@ -273,15 +273,19 @@ export class VSCode {
     return all;
   }
 
-  /** Runs a command by its palette label, e.g. 'Kindling: Show Pipeline DAG'. */
-  async runCommand(title: string, { timeoutMs = 30_000 }: { timeoutMs?: number } = {}): Promise<void> {
+  /**
+   * Runs a command by its palette label, e.g. 'Kindling: Show Pipeline DAG'. `until`: what the command
+   * shows first when that is a quick input of its own (the palette then never closes).
+   */
+  async runCommand(title: string, { timeoutMs = 30_000, until }: { timeoutMs?: number; until?: Locator } = {}): Promise<void> {
     await this.openPalette(title);
     const row = this.quickInput.locator('.monaco-list-row').filter({
       has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }),
     });
     await row.first().waitFor({ state: 'visible', timeout: timeoutMs });
     await row.first().click();
-    await this.quickInput.waitFor({ state: 'hidden', timeout: timeoutMs });
+    if (until) await until.waitFor({ state: 'visible', timeout: timeoutMs });
+    else await this.quickInput.waitFor({ state: 'hidden', timeout: timeoutMs });
   }
 
   /** "Developer: Reload Window": the page loads again and a new extension host activates extensions again. */
