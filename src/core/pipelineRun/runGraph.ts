@@ -28,7 +28,10 @@ export interface RunGraph {
   statuses: Record<string, NodeStatus>;
   /** The run's own phase. */
   phase: NodeStatus;
-  /** Failed or errored leaf nodes (pods, skipped-with-error, …; not groups), in the order they started. */
+  /**
+   * Failed or errored leaf nodes (pods, skipped-with-error, …; not groups), in the order they started;
+   * without the failed attempts of a Retry node that succeeded in the end.
+   */
   failed: string[];
   /** Groups to draw collapsed at first: nested groups with more than `collapseAbove` members. */
   collapsedByDefault: string[];
@@ -130,8 +133,13 @@ export function workflowRunGraph(wf: unknown, options: RunGraphOptions = {}): Ru
   if (exitNode && rootId && rootId !== exitNode.id) edges.push({ from: rootId, to: exitNode.id, kind: 'exit' });
 
   const startIndex = new Map(order.map((id, i) => [id, i]));
+  // An attempt that failed before its Retry node succeeded is history, not a failure to look at.
+  const recovered = (id: string) => {
+    const p = parentOf.get(id);
+    return p !== undefined && nodes.get(p)?.type === 'Retry' && statuses[p] === 'succeeded';
+  };
   const failed = order
-    .filter((id) => !members.has(id) && (statuses[id] === 'failed' || statuses[id] === 'error'))
+    .filter((id) => !members.has(id) && (statuses[id] === 'failed' || statuses[id] === 'error') && !recovered(id))
     .sort((a, b) => byStart(nodes.get(a) as ArgoNodeStatus, nodes.get(b) as ArgoNodeStatus) || (startIndex.get(a) ?? 0) - (startIndex.get(b) ?? 0));
   const collapsedByDefault = order.filter((id) => parentOf.has(id) && (members.get(id)?.length ?? 0) > collapseAbove);
 

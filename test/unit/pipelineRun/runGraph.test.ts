@@ -178,6 +178,42 @@ test('real steps run: a retried step, a loop in a step group, a step exit hook a
   // Both attempts failed: both are failed leaves, in start order; the Retry group itself is not listed.
   assert.deepEqual(run.failed.map((f) => byId.get(f)?.label), ['a(0)', 'a(1)']);
   assert.equal(run.phase, 'succeeded');
+
+  // Had the second attempt succeeded, the first one's failure would be history: not listed.
+  const recovered = structuredClone(wf) as typeof wf & { status: { nodes: Record<string, { phase?: string }> } };
+  recovered.status.nodes[id('[0].a')].phase = 'Succeeded';
+  recovered.status.nodes[id('[0].a(1)')].phase = 'Succeeded';
+  assert.deepEqual(graphOf(recovered).failed, []);
+});
+
+test('a half-written or odd status: missing children, boundaries that loop, nodes without a name', () => {
+  const wf = {
+    metadata: { name: 'odd' },
+    status: {
+      phase: 'Running',
+      nodes: {
+        odd: { id: 'odd', name: 'odd', type: 'DAG', children: ['odd-1', 'odd-gone'] },
+        'odd-1': { id: 'odd-1', name: 'odd.a', type: 'Pod', boundaryID: 'odd', phase: 'Error', children: ['odd-gone'] },
+        'odd-2': { id: 'odd-2', name: 'odd.x', type: 'DAG', boundaryID: 'odd-3' },
+        'odd-3': { id: 'odd-3', name: 'odd.y', type: 'DAG', boundaryID: 'odd-2' },
+        'odd-4': { type: 'Pod', boundaryID: 'odd-4', phase: 'Running' },
+        'odd-5': 'not a node',
+      },
+    },
+  };
+  const run = graphOf(wf);
+  const ids = new Set(run.graph.nodes.map((n) => n.id));
+  assert.deepEqual([...ids].sort(), ['odd', 'odd-1', 'odd-2', 'odd-3', 'odd-4']);
+  for (const n of run.graph.nodes) if (n.parent !== undefined) assert.ok(ids.has(n.parent));
+  // Following parents from any node ends at the top.
+  const parentOf = new Map(run.graph.nodes.map((n) => [n.id, n.parent]));
+  for (const start of ids) {
+    let steps = 0;
+    for (let p = parentOf.get(start); p !== undefined; p = parentOf.get(p)) assert.ok(++steps < 10, `${start} loops`);
+  }
+  assert.equal(run.graph.edges.length, 0, 'no edges to nodes that are not there');
+  assert.deepEqual(run.failed, ['odd-1']);
+  assert.equal(run.graph.nodes.find((n) => n.id === 'odd-4')?.label, 'odd-4', 'a node without a name is called by its id');
 });
 
 test('offloaded nodes: the run graph says why it cannot be drawn', () => {
