@@ -97,6 +97,7 @@ export function workflowRunGraph(wf: unknown, options: RunGraphOptions = {}): Ru
   }
 
   const wfPrefix = wfName ? `${wfName}.` : undefined;
+  const wfRef = { metadata: meta };
   const statuses: Record<string, NodeStatus> = {};
   const graphNodes: PipelineNode[] = [];
   for (const id of order) {
@@ -107,7 +108,7 @@ export function workflowRunGraph(wf: unknown, options: RunGraphOptions = {}): Ru
       id,
       label: labelOf(n, wfPrefix),
       kind: isGroup ? 'group' : leafKind(n.type),
-      details: detailsOf(n, nodes, parentOf, now, meta),
+      details: detailsOf(n, nodes, parentOf.get(id), now, wfRef),
     };
     if (isGroup) node.groupKind = id === exitNode?.id ? 'exit-handler' : groupKindOf(n, nodes);
     const parent = parentOf.get(id);
@@ -132,7 +133,6 @@ export function workflowRunGraph(wf: unknown, options: RunGraphOptions = {}): Ru
   }
   if (exitNode && rootId && rootId !== exitNode.id) edges.push({ from: rootId, to: exitNode.id, kind: 'exit' });
 
-  const startIndex = new Map(order.map((id, i) => [id, i]));
   // An attempt that failed before its Retry node succeeded is history, not a failure to look at.
   const recovered = (id: string) => {
     const p = parentOf.get(id);
@@ -140,7 +140,8 @@ export function workflowRunGraph(wf: unknown, options: RunGraphOptions = {}): Ru
   };
   const failed = order
     .filter((id) => !members.has(id) && (statuses[id] === 'failed' || statuses[id] === 'error') && !recovered(id))
-    .sort((a, b) => byStart(nodes.get(a) as ArgoNodeStatus, nodes.get(b) as ArgoNodeStatus) || (startIndex.get(a) ?? 0) - (startIndex.get(b) ?? 0));
+    // sort is stable: nodes that started in the same second keep their drawing order.
+    .sort((a, b) => startOrder(nodes.get(a) as ArgoNodeStatus, nodes.get(b) as ArgoNodeStatus));
   const collapsedByDefault = order.filter((id) => parentOf.has(id) && (members.get(id)?.length ?? 0) > collapseAbove);
 
   return {
@@ -194,11 +195,15 @@ function orderMembers(parent: ArgoNodeStatus, list: string[], nodes: Map<string,
   list.sort((a, b) => (childIndex.get(a) ?? unlisted) - (childIndex.get(b) ?? unlisted) || byStart(nodes.get(a) as ArgoNodeStatus, nodes.get(b) as ArgoNodeStatus));
 }
 
-function byStart(a: ArgoNodeStatus, b: ArgoNodeStatus): number {
+/** Earlier start first; not started last (RFC 3339 UTC times compare as strings). */
+function startOrder(a: ArgoNodeStatus, b: ArgoNodeStatus): number {
   const sa = a.startedAt ?? '\uffff';
   const sb = b.startedAt ?? '\uffff';
-  if (sa !== sb) return sa < sb ? -1 : 1;
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  return sa === sb ? 0 : sa < sb ? -1 : 1;
+}
+
+function byStart(a: ArgoNodeStatus, b: ArgoNodeStatus): number {
+  return startOrder(a, b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
 const LOOP_ITEM = /\(\d+(:[^)]*)?\)$/;
@@ -243,7 +248,7 @@ function templateOf(n: ArgoNodeStatus): string | undefined {
   return n.templateName || undefined;
 }
 
-function detailsOf(n: ArgoNodeStatus, nodes: Map<string, ArgoNodeStatus>, parentOf: Map<string, string>, now: number, meta: { name?: string; annotations?: Record<string, string> } | undefined): NodeDetail[] {
+function detailsOf(n: ArgoNodeStatus, nodes: Map<string, ArgoNodeStatus>, parent: string | undefined, now: number, wf: Parameters<typeof argoPodName>[0]): NodeDetail[] {
   const details: NodeDetail[] = [];
   const add = (key: string, value: unknown) => {
     if (value === undefined || value === null || value === '') return;
@@ -262,8 +267,7 @@ function detailsOf(n: ArgoNodeStatus, nodes: Map<string, ArgoNodeStatus>, parent
   add('message', n.message);
   const outputs = asRecord(n.outputs);
   add('exit code', outputs?.exitCode);
-  if (n.type === 'Pod' || n.type === 'Container') add('pod name', argoPodName({ metadata: meta }, n));
-  const parent = parentOf.get(n.id);
+  if (n.type === 'Pod' || n.type === 'Container') add('pod name', argoPodName(wf, n));
   const parentNode = parent === undefined ? undefined : nodes.get(parent);
   if (parentNode?.type === 'Retry') {
     const attempts = parentNode.children ?? [];

@@ -103,20 +103,20 @@ test('the synthetic fan-out has the real run\'s shape (same workflow, width 5, i
 
 test('a 10,000-node synthetic run: counts, failed items in order, one collapsed fan-out (compressed nodes too)', () => {
   const width = 9995; // + root, prepare, TaskGroup, aggregate, onExit = 10,000 nodes
-  const failing = [17, 4000, 9000];
+  const failing = [17, 120, 4000, 9000]; // "score(120:120)" sorts before "score(17:17)" as text: order must not be by name
   const wf = syntheticFanOutRun({ name: 'big-run', width, failing });
   assert.equal(Object.keys(wf.status.nodes).length, 10_000);
   const run = graphOf(wf);
   assert.equal(run.graph.nodes.length, 10_000);
   const byId = labelled(run);
-  assert.deepEqual(run.failed.map((id) => byId.get(id)?.label), ['score(17:17)', 'score(4000:4000)', 'score(9000:9000)']);
+  assert.deepEqual(run.failed.map((id) => byId.get(id)?.label), ['score(17:17)', 'score(120:120)', 'score(4000:4000)', 'score(9000:9000)']);
   const group = run.graph.nodes.find((n) => n.label === 'score' && n.kind === 'group');
   assert.ok(group);
   assert.deepEqual(run.collapsedByDefault, [group.id]);
   const members = run.graph.nodes.filter((n) => n.parent === group.id).map((n) => n.id);
   assert.equal(members.length, width);
-  assert.deepEqual(phaseCounts(members, run.statuses), { succeeded: 9992, failed: 3 });
-  assert.equal(formatPhaseCounts('score', width, phaseCounts(members, run.statuses)), 'score ×9995: 9,992 ✓ 3 ✗');
+  assert.deepEqual(phaseCounts(members, run.statuses), { succeeded: 9991, failed: 4 });
+  assert.equal(formatPhaseCounts('score', width, phaseCounts(members, run.statuses)), 'score ×9995: 9,991 ✓ 4 ✗');
   // prepare → fan-out, every item → aggregate, run → exit handler
   assert.equal(run.graph.edges.length, width + 2);
   const packed = structuredClone(wf) as { status: { nodes?: unknown; compressedNodes?: string } };
