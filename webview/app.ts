@@ -13,7 +13,7 @@ import { statusesForGraph } from '../src/core/model/statusScope';
 import type { DagViewMode, GraphPayload, HostMessage, RenderReason, RunAction, RunViewInfo, WebviewMessage } from '../src/protocol/dagMessages';
 import { HoverCard } from './details/hoverCard';
 import { describe, PanelText } from './details/panelText';
-import { buildDom, type Elements } from './dom';
+import { buildDom, canvasLabels, type Elements } from './dom';
 import { wireInput, type InputActions } from './input';
 import { boxWidth, estimatedBoxWidth, maxNodeWidth } from './layout/labelWidth';
 import type { LayoutInput } from './layout/layered';
@@ -179,6 +179,7 @@ export class DagApp implements InputActions {
     if (!sameDoc) this.persistence.save(); // remember the view of the document we are leaving
     this.doc = payload;
     const { result } = payload;
+    this.e.canvas.setAttribute('aria-label', payload.run ? canvasLabels.run : canvasLabels.spec);
     this.text.setBanner(result.diagnostics);
     if (!sameDoc) {
       this.restoreDocState(stateKeyOf(payload));

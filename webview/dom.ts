@@ -29,6 +29,12 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<
   return e;
 }
 
+/** What the canvas tells screen readers; Enter does something else in the run view. */
+export const canvasLabels = {
+  spec: 'Pipeline graph. Arrow keys pan, plus and minus zoom, 0 fits, Shift+arrows move between steps, Enter opens the step source.',
+  run: "Run graph. Arrow keys pan, plus and minus zoom, 0 fits, Shift+arrows move between steps, Enter opens the step's details and logs, F8 and Shift+F8 go to the next and previous failed step, c expands or collapses a group.",
+} as const;
+
 export function buildDom(root: HTMLElement): Elements {
   root.replaceChildren();
   const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Pipeline DAG tools' });
@@ -49,7 +55,7 @@ export function buildDom(root: HTMLElement): Elements {
     tabindex: '0',
     role: 'application',
     'aria-roledescription': 'pipeline graph',
-    'aria-label': 'Pipeline graph. Arrow keys pan, plus and minus zoom, 0 fits, Shift+arrows move between steps, Enter opens the step source.',
+    'aria-label': canvasLabels.spec,
   });
   const minimap = el('canvas', { class: 'minimap', width: '160', height: '120', 'aria-hidden': 'true', hidden: '' });
   const message = el('div', { class: 'message' });

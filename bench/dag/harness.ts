@@ -89,7 +89,15 @@ export interface FakeWindow {
     sendStaged(): Promise<number>;
     next(type: string, since: number): Promise<FakeEntry>;
   };
-  kindlingDag: { panBy(dx: number, dy: number): void; zoomBy(f: number): void; fit(): void; paint(): void };
+  kindlingDag: {
+    panBy(dx: number, dy: number): void;
+    zoomBy(f: number): void;
+    fit(): void;
+    paint(): void;
+    runState(): { collapsed: string[]; groupLabels: Record<string, string>; failed: string[]; cursor: number; visible: number } | undefined;
+    toggleGroup(id: string): Promise<void>;
+    stepFailed(direction: 1 | -1): Promise<void>;
+  };
 }
 
 /**
