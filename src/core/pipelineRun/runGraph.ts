@@ -98,6 +98,7 @@ export function workflowRunGraph(wf: unknown, options: RunGraphOptions = {}): Ru
 
   const wfPrefix = wfName ? `${wfName}.` : undefined;
   const wfRef = { metadata: meta };
+  const texts = new SharedTexts();
   const statuses: Record<string, NodeStatus> = {};
   const graphNodes: PipelineNode[] = [];
   for (const id of order) {
@@ -108,7 +109,7 @@ export function workflowRunGraph(wf: unknown, options: RunGraphOptions = {}): Ru
       id,
       label: labelOf(n, wfPrefix),
       kind: isGroup ? 'group' : leafKind(n.type),
-      details: detailsOf(n, nodes, parentOf.get(id), now, wfRef),
+      details: detailsOf(n, nodes, parentOf.get(id), now, wfRef, texts),
     };
     if (isGroup) node.groupKind = id === exitNode?.id ? 'exit-handler' : groupKindOf(n, nodes);
     const parent = parentOf.get(id);
@@ -248,50 +249,96 @@ function templateOf(n: ArgoNodeStatus): string | undefined {
   return n.templateName || undefined;
 }
 
-function detailsOf(n: ArgoNodeStatus, nodes: Map<string, ArgoNodeStatus>, parent: string | undefined, now: number, wf: Parameters<typeof argoPodName>[0]): NodeDetail[] {
-  const details: NodeDetail[] = [];
-  const add = (key: string, value: unknown) => {
-    if (value === undefined || value === null || value === '') return;
-    const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
-    details.push({ key, value: text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL)}…` : text });
-  };
-  add('phase', n.phase || 'Pending');
-  add('started', n.startedAt && readableTime(n.startedAt));
-  add('finished', n.finishedAt && readableTime(n.finishedAt));
-  const started = n.startedAt ? Date.parse(n.startedAt) : NaN;
-  if (!Number.isNaN(started)) {
-    const finished = n.finishedAt ? Date.parse(n.finishedAt) : NaN;
-    if (!Number.isNaN(finished)) add('duration', humanDuration(finished - started));
-    else if (n.phase === 'Running' || n.phase === 'Pending' || !n.phase) add('duration', `${humanDuration(now - started)} so far`);
+/**
+ * Texts many nodes share (a fan-out's items start in the same second, take the same time and have the
+ * same parameter names), made once per run graph instead of once per node.
+ */
+class SharedTexts {
+  private readonly times = new Map<string, string>();
+  private readonly instants = new Map<string, number>();
+  private readonly durations = new Map<number, string>();
+  private readonly keys = new Map<string, string>();
+
+  time(t: string): string {
+    let text = this.times.get(t);
+    if (text === undefined) this.times.set(t, (text = readableTime(t)));
+    return text;
   }
-  add('message', n.message);
+
+  /** Date.parse, once per distinct timestamp. */
+  instant(t: string): number {
+    let ms = this.instants.get(t);
+    if (ms === undefined) this.instants.set(t, (ms = Date.parse(t)));
+    return ms;
+  }
+
+  duration(ms: number, soFar: boolean): string {
+    const key = soFar ? -1 - Math.round(ms / 1000) : Math.round(ms / 1000);
+    let text = this.durations.get(key);
+    if (text === undefined) this.durations.set(key, (text = soFar ? `${humanDuration(ms)} so far` : humanDuration(ms)));
+    return text;
+  }
+
+  ioKey(side: 'input' | 'output', kind: '' | 'artifact ', name: string): string {
+    const id = `${side}\u0000${kind}${name}`;
+    let text = this.keys.get(id);
+    if (text === undefined) this.keys.set(id, (text = `${side} ${kind}${name}`));
+    return text;
+  }
+}
+
+function put(details: NodeDetail[], key: string, value: unknown): void {
+  if (value === undefined || value === null || value === '') return;
+  const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+  details.push({ key, value: text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL)}…` : text });
+}
+
+function detailsOf(n: ArgoNodeStatus, nodes: Map<string, ArgoNodeStatus>, parent: string | undefined, now: number, wf: Parameters<typeof argoPodName>[0], texts: SharedTexts): NodeDetail[] {
+  const details: NodeDetail[] = [{ key: 'phase', value: n.phase || 'Pending' }];
+  if (n.startedAt) {
+    details.push({ key: 'started', value: texts.time(n.startedAt) });
+    if (n.finishedAt) details.push({ key: 'finished', value: texts.time(n.finishedAt) });
+    const started = texts.instant(n.startedAt);
+    if (!Number.isNaN(started)) {
+      const finished = n.finishedAt ? texts.instant(n.finishedAt) : NaN;
+      if (!Number.isNaN(finished)) details.push({ key: 'duration', value: texts.duration(finished - started, false) });
+      else if (n.phase === 'Running' || n.phase === 'Pending' || !n.phase) details.push({ key: 'duration', value: texts.duration(now - started, true) });
+    }
+  }
+  put(details, 'message', n.message);
   const outputs = asRecord(n.outputs);
-  add('exit code', outputs?.exitCode);
-  if (n.type === 'Pod' || n.type === 'Container') add('pod name', argoPodName(wf, n));
+  if (outputs) put(details, 'exit code', outputs.exitCode);
+  if (n.type === 'Pod' || n.type === 'Container') put(details, 'pod name', argoPodName(wf, n));
   const parentNode = parent === undefined ? undefined : nodes.get(parent);
   if (parentNode?.type === 'Retry') {
     const attempts = parentNode.children ?? [];
-    add('attempt', `${attempts.indexOf(n.id) + 1} of ${attempts.length}`);
+    details.push({ key: 'attempt', value: `${attempts.indexOf(n.id) + 1} of ${attempts.length}` });
   }
-  if (n.type === 'Retry') add('attempts', String(n.children?.length ?? 0));
-  add('template', templateOf(n));
-  add('type', n.type);
-  add('host', n.hostNodeName);
-  addIo(add, 'input', asRecord(n.inputs));
-  addIo(add, 'output', outputs);
-  add('result', outputs?.result);
+  if (n.type === 'Retry') details.push({ key: 'attempts', value: String(n.children?.length ?? 0) });
+  put(details, 'template', templateOf(n));
+  put(details, 'type', n.type);
+  put(details, 'host', n.hostNodeName);
+  const inputs = asRecord(n.inputs);
+  if (inputs) addIo(details, texts, 'input', inputs);
+  if (outputs) {
+    addIo(details, texts, 'output', outputs);
+    put(details, 'result', outputs.result);
+  }
   return details;
 }
 
-function addIo(add: (key: string, value: unknown) => void, side: 'input' | 'output', io: Record<string, unknown> | undefined): void {
-  if (!io) return;
-  for (const p of Array.isArray(io.parameters) ? io.parameters : []) {
-    const param = asRecord(p);
-    if (typeof param?.name === 'string') add(`${side} ${param.name}`, param.value ?? '(no value)');
+function addIo(details: NodeDetail[], texts: SharedTexts, side: 'input' | 'output', io: Record<string, unknown>): void {
+  if (Array.isArray(io.parameters)) {
+    for (const p of io.parameters) {
+      const param = asRecord(p);
+      if (typeof param?.name === 'string') put(details, texts.ioKey(side, '', param.name), param.value ?? '(no value)');
+    }
   }
-  for (const a of Array.isArray(io.artifacts) ? io.artifacts : []) {
-    const art = asRecord(a);
-    if (typeof art?.name === 'string') add(`${side} artifact ${art.name}`, artifactLocation(art));
+  if (Array.isArray(io.artifacts)) {
+    for (const a of io.artifacts) {
+      const art = asRecord(a);
+      if (typeof art?.name === 'string') put(details, texts.ioKey(side, 'artifact ', art.name), artifactLocation(art));
+    }
   }
 }
 
