@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import type { PipelineGraph } from '../../../src/core/model/pipelineGraph';
 import { parsePipeline } from '../../../src/core/pipeline';
-import { argoPodName, fnv32a, mapWorkflowStatus, readWorkflowNodes, type ArgoNodeStatus, type WorkflowLike } from '../../../src/core/pipelineRun';
+import { argoPodName, fnv32a, mapWorkflowStatus, readWorkflowNodes, storedWorkflowNodes, type ArgoNodeStatus, type WorkflowLike } from '../../../src/core/pipelineRun';
 
 const fixtures = path.join(__dirname, 'fixtures');
 const load = (file: string) => JSON.parse(readFileSync(path.join(fixtures, file), 'utf8')) as WorkflowLike & { metadata: { name: string } };
@@ -86,6 +86,21 @@ test('readWorkflowNodes decodes status.compressedNodes (gzip + base64) to the sa
   assert.ok(packed.nodes && 'source' in packed && plain.nodes);
   assert.equal(packed.source, 'compressed');
   assert.deepEqual(packed.nodes, plain.nodes);
+});
+
+test('the same compressed text is decoded once; readWorkflowNodes still hands out copies to change', () => {
+  const packed = compressed(fanOut);
+  const first = storedWorkflowNodes(packed);
+  const again = storedWorkflowNodes(structuredClone(packed));
+  assert.ok(first.nodes && again.nodes);
+  assert.equal(again.nodes, first.nodes, 'one decoded map for the same text');
+  const copy = readWorkflowNodes(packed);
+  assert.ok(copy.nodes);
+  const id = Object.keys(copy.nodes)[0];
+  copy.nodes[id].phase = 'Changed';
+  assert.notEqual(first.nodes[id].phase, 'Changed');
+  const other = compressed({ ...fanOut, status: { ...fanOut.status, nodes: { x: { name: 'x', phase: 'Running' } } } });
+  assert.deepEqual(Object.keys(storedWorkflowNodes(other).nodes ?? {}), ['x']);
 });
 
 test('readWorkflowNodes explains offloaded nodes, and a corrupt compressedNodes', () => {
