@@ -62,7 +62,7 @@ export class DocumentRun {
         result: { graphs: [g.graph], diagnostics: [] },
         status: { runId: this.runId, statuses: g.statuses, phase: g.phase },
         info: { ...base, phase: g.phase, ...(message ? { message } : {}) },
-        shape: shapeOf(g.graph.nodes.map((n) => n.id), g.graph.edges.length, g.failed),
+        shape: shapeOf(g.graph.nodes.map((n) => n.id), g.graph.edges.length, g.failed, g.phase, message),
       };
       return this.built;
     }
@@ -81,7 +81,7 @@ export class DocumentRun {
       result: { graphs: [g.graph], diagnostics: [] },
       status: { runId: this.runId, statuses: g.statuses, phase: g.phase },
       info: { ...base, phase: g.phase, ...(message ? { message } : {}) },
-      shape: shapeOf(g.graph.nodes.map((n) => n.id), g.graph.edges.length, g.failed),
+      shape: shapeOf(g.graph.nodes.map((n) => n.id), g.graph.edges.length, g.failed, g.phase, message),
     };
     return this.built;
   }
@@ -98,11 +98,12 @@ export class DocumentRun {
 
 /**
  * Failures are part of the shape: a node that just failed carries its message in the graph's
- * details, which the panel shows without hovering.
+ * details, which the panel shows without hovering. So is the run's phase and message: the graph
+ * carries the RunViewInfo the panel's run bar shows, and they change a few times per run.
  */
-function shapeOf(ids: string[], edges: number, failed: string[]): string {
+function shapeOf(ids: string[], edges: number, failed: string[], phase: string, message: string | undefined): string {
   // Length plus a cheap hash of the ids keeps this O(n) without a 10k-id string per update.
   let h = 0;
   for (const id of ids) for (let i = 0; i < id.length; i++) h = (Math.imul(h, 31) + id.charCodeAt(i)) | 0;
-  return `${ids.length}:${edges}:${h}:${failed.join(',')}`;
+  return `${ids.length}:${edges}:${h}:${phase}:${message ?? ''}:${failed.join(',')}`;
 }
