@@ -4,9 +4,11 @@
  * code fed the same run. Writes bench-results/live.json (or $LIVE_BENCH_OUT).
  *
  * The host path is the product's: the run is followed with src/kube/runs/watch.ts (an API server
- * watch), every Workflow object goes through core's workflowRunGraph (status.nodes or Argo's
- * compressedNodes), the panel gets graphMessage / status snapshots as the extension sends them
- * (bench/dag/vscodeWire.ts), into the real webview bundle (dist/webview) behind bench/dag's fake host.
+ * watch); every Workflow object goes through the DAG controller's DocumentRun (update → build: core's
+ * workflowRunGraph over status.nodes or Argo's compressedNodes, the status snapshot, the shape), and the
+ * panel gets graphMessage / status snapshots as the controller sends them, on the wire as VS Code puts
+ * them (bench/dag/vscodeWire.ts), into the real webview bundle (dist/webview) behind bench/dag's fake
+ * host. Only VS Code itself (postMessage's hop to the workbench) is stood in for.
  *
  * - firstPaintMs: as bench:dag counts it — the Workflow object's JSON.parse (what the watch did to the
  *   event) + run graph + message encoding in Node, + delivery → the frame with the graph is out in
@@ -32,9 +34,8 @@ import os from 'node:os';
 import { dirname } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { NodeStatus } from '../../src/core/model/pipelineGraph';
-import { workflowRunId } from '../../src/core/pipelineRun/liveStatus';
-import { workflowRunGraph, type RunGraph } from '../../src/core/pipelineRun/runGraph';
 import { readWorkflowNodes } from '../../src/core/pipelineRun/workflowNodes';
+import { DocumentRun } from '../../src/extension/dag/documentRun';
 import { watchRun } from '../../src/kube/runs/watch';
 import { graphMessage, type HostMessage } from '../../src/protocol/dagMessages';
 import { getCluster } from '../../test/integration/helpers/testCluster';
@@ -60,31 +61,19 @@ interface Arrival {
   obj: unknown;
 }
 
-function runGraphOf(obj: unknown): RunGraph {
-  const rg = workflowRunGraph(obj);
-  if ('unavailable' in rg) throw new Error(`run graph unavailable: ${rg.unavailable}`);
-  return rg;
-}
-
-/** The first-paint message as the extension would build it for the run view. */
-function runGraphMessage(obj: unknown, rg: RunGraph, documentUri: string): HostMessage {
-  const meta = (obj as { metadata: { name: string; namespace: string } }).metadata;
-  return graphMessage({
-    documentUri,
-    fileName: `${meta.name}.yaml`,
-    version: 1,
-    result: { graphs: [rg.graph], diagnostics: [] },
-    run: { runId: workflowRunId(meta.namespace, meta.name), name: meta.name, namespace: meta.namespace, phase: rg.phase },
-  });
+/** The first-paint message as the extension's DAG controller builds it for the run view (sendRunGraph). */
+function runGraphMessage(run: DocumentRun, documentUri: string): HostMessage {
+  const built = run.build();
+  if (built.info.unavailable) throw new Error(`run graph unavailable: ${built.info.unavailable}`);
+  return graphMessage({ documentUri, fileName: `${built.info.name}.yaml`, version: 1, result: built.result, run: built.info });
 }
 
 async function firstPaint(page: Page, obj: unknown, i: number): Promise<{ ms: number; hostMs: number; inPageMs: number; drawn: number }> {
   // What the watch did to the event's bytes, timed on the same text.
   const text = JSON.stringify(obj);
   const p0 = performance.now();
-  const parsed = JSON.parse(text) as unknown;
-  const rg = runGraphOf(parsed);
-  const wire = toWire(runGraphMessage(parsed, rg, `bench-live:/${i}`));
+  const run = new DocumentRun({ kind: 'Workflow', object: JSON.parse(text) as unknown });
+  const wire = toWire(runGraphMessage(run, `bench-live:/${i}`));
   const hostMs = performance.now() - p0;
   await stageMessage(page, wire);
   await page.waitForTimeout(400);
@@ -124,9 +113,8 @@ async function peerFirstPaint(h: Awaited<ReturnType<typeof startHarness>>, peer:
   const r = await Promise.race([shown, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), PEER_LIMIT_S * 1000)))]);
   clearTimeout(timer);
   if (!r) {
-    // dagre is still laying out: give up on this page (closing it ends its renderer).
+    // dagre is still laying out. Closing the page would wait for it; the browser's close at the end ends it.
     shown.catch(() => undefined);
-    await page.close();
     return undefined;
   }
   if (errors.length) throw new Error(`Argo's graph page failed: ${errors.join('; ')}`);
@@ -200,9 +188,11 @@ async function main(): Promise<void> {
 
     // 3. Status → paint for every node phase change the controller writes while the tick pods complete.
     queue.length = 0; // Updates during the first-paint runs are not samples (the panel was busy on purpose).
-    const shown = runGraphOf(full.obj);
-    let lastStatuses: Record<string, NodeStatus> = shown.statuses;
-    await stageMessage(page, toWire({ type: 'status', payload: { runId: workflowRunId(NAMESPACE, name), statuses: lastStatuses, phase: shown.phase } }));
+    // One DocumentRun follows the run, as the controller keeps one per document: update → build → status.
+    const run = new DocumentRun({ kind: 'Workflow', object: full.obj });
+    const shown = run.build();
+    let lastStatuses: Record<string, NodeStatus> = shown.status.statuses;
+    await stageMessage(page, toWire({ type: 'status', payload: shown.status }));
     await deliverAndWaitEpoch(page, 'status');
     const samples: { ms: number; waitMs: number; hostMs: number; stageMs: number; pageMs: number; coalesced: number; changed: number }[] = [];
     const tickNames = new Set(Object.values(fullNodes.nodes).filter((n) => n.type === 'Pod').map((n) => n.id));
@@ -216,13 +206,16 @@ async function main(): Promise<void> {
       const latest = queue.length ? queue[queue.length - 1] : first;
       queue.length = 0;
       const h0 = epochNow();
-      const rg = runGraphOf(latest.obj);
+      run.update(latest.obj);
+      const built = run.build();
       let changed = 0;
-      for (const [id, s] of Object.entries(rg.statuses)) if (lastStatuses[id] !== s) changed++;
-      succeededTicks = [...tickNames].filter((id) => rg.statuses[id] === 'succeeded').length;
+      for (const [id, st] of Object.entries(built.status.statuses)) if (lastStatuses[id] !== st) changed++;
+      succeededTicks = [...tickNames].filter((id) => built.status.statuses[id] === 'succeeded').length;
       if (!changed) continue;
-      lastStatuses = rg.statuses;
-      const wire = toWire({ type: 'status', payload: { runId: workflowRunId(NAMESPACE, name), statuses: rg.statuses, phase: rg.phase } });
+      // The graph itself is re-sent only when its shape changes (nodes, failures, run phase): not here.
+      if (built.shape !== shown.shape) log(`note: the run graph's shape changed (${built.shape}); the panel would get the graph again`);
+      lastStatuses = built.status.statuses;
+      const wire = toWire({ type: 'status', payload: built.status });
       const hostMs = epochNow() - h0;
       const s0 = epochNow();
       await stageMessage(page, wire);
