@@ -186,6 +186,26 @@ test('real steps run: a retried step, a loop in a step group, a step exit hook a
   assert.deepEqual(graphOf(recovered).failed, []);
 });
 
+test('real run with a single-pod entrypoint and a steps exit handler: an exit-handler group after the run', () => {
+  // exit-steps.status.json: entrypoint one container; onExit: steps [[notify, report]].
+  const wf = load('exit-steps.status.json');
+  const W = wf.metadata.name;
+  const run = graphOf(wf);
+  const byId = labelled(run);
+  const exitId = idOf(wf, `${W}.onExit`);
+  assert.equal(byId.get(W)?.kind, 'container', 'the entrypoint is one pod');
+  assert.equal(detail(byId.get(W), 'pod name'), W, 'a pod named like its workflow (observed: pod exit-s285p)');
+  assert.equal(byId.get(exitId)?.groupKind, 'exit-handler');
+  assert.equal(byId.get(exitId)?.label, 'onExit');
+  assert.equal(byId.get(idOf(wf, `${W}.onExit[0]`))?.parent, exitId);
+  assert.equal(byId.get(idOf(wf, `${W}.onExit[0].notify`))?.parent, idOf(wf, `${W}.onExit[0]`));
+  // Pods observed on the cluster for this run.
+  assert.equal(detail(byId.get(idOf(wf, `${W}.onExit[0].notify`)), 'pod name'), 'exit-s285p-work-3971007512');
+  assert.equal(detail(byId.get(idOf(wf, `${W}.onExit[0].report`)), 'pod name'), 'exit-s285p-work-418706303');
+  assert.deepEqual(run.graph.edges, [{ from: W, to: exitId, kind: 'exit' }]);
+  assert.deepEqual(run.graph.nodes.map((n) => n.id).slice(0, 2), [W, exitId], 'the run first, its exit handler after');
+});
+
 test('a half-written or odd status: missing children, boundaries that loop, nodes without a name', () => {
   const wf = {
     metadata: { name: 'odd' },
