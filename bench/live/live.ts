@@ -30,11 +30,12 @@
  */
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import os from 'node:os';
 import { dirname } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { NodeStatus } from '../../src/core/model/pipelineGraph';
-import { readWorkflowNodes } from '../../src/core/pipelineRun/workflowNodes';
+import { readWorkflowNodes, storedWorkflowNodes } from '../../src/core/pipelineRun/workflowNodes';
 import { DocumentRun } from '../../src/extension/dag/documentRun';
 import { watchRun } from '../../src/kube/runs/watch';
 import { graphMessage, type HostMessage } from '../../src/protocol/dagMessages';
@@ -69,6 +70,9 @@ function runGraphMessage(run: DocumentRun, documentUri: string): HostMessage {
 }
 
 async function firstPaint(page: Page, obj: unknown, i: number): Promise<{ ms: number; hostMs: number; inPageMs: number; drawn: number }> {
+  // Core keeps the last decoded compressedNodes (one decode per update for all its readers): a first
+  // render of this run must pay for the decode, so another run's nodes take that place first.
+  storedWorkflowNodes({ status: { compressedNodes: gzipSync('{}').toString('base64') } });
   // What the watch did to the event's bytes, timed on the same text.
   const text = JSON.stringify(obj);
   const p0 = performance.now();
