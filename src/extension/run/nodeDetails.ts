@@ -27,6 +27,8 @@ export class NodeDetailsEditors implements vscode.TextDocumentContentProvider, v
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
   private readonly feeds = new Map<string, NodeDetailsFeed>();
+  /** Feeds whose tab has been seen: only those end when no tab shows them (a feed starts before its tab exists). */
+  private readonly tabbed = new Set<string>();
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly ctx: KindlingContext) {
@@ -75,6 +77,7 @@ export class NodeDetailsEditors implements vscode.TextDocumentContentProvider, v
   private stop(key: string): void {
     this.feeds.get(key)?.stop();
     this.feeds.delete(key);
+    this.tabbed.delete(key);
   }
 
   private stopUnshown(): void {
@@ -82,7 +85,10 @@ export class NodeDetailsEditors implements vscode.TextDocumentContentProvider, v
     for (const group of vscode.window.tabGroups.all) {
       for (const tab of group.tabs) if (tab.input instanceof vscode.TabInputText) open.add(tab.input.uri.toString());
     }
-    for (const key of [...this.feeds.keys()]) if (!open.has(key)) this.stop(key);
+    for (const key of [...this.feeds.keys()]) {
+      if (open.has(key)) this.tabbed.add(key);
+      else if (this.tabbed.has(key)) this.stop(key);
+    }
   }
 
   /** A run from the Runs view: its nodes that ran pods, failed ones first. */
