@@ -138,6 +138,9 @@ export async function buildArgoPeer(version: string): Promise<ArgoPeerBundle> {
     name: `argo-workflows ${version} ui: WorkflowDag + GraphPanel (dagre layout, React 18 SVG)`,
     js: readFileSync(outfile, 'utf8'),
     css: existsSync(outfile.replace(/\.js$/, '.css')) ? readFileSync(outfile.replace(/\.js$/, '.css'), 'utf8') : '',
-    notes: ['argo-ui from npm (1.0.0) instead of the GitHub commit the module pins (GitHub is not reachable here)'],
+    notes: [
+      'argo-ui from npm (1.0.0) instead of the GitHub commit the module pins (GitHub is not reachable here)',
+      'icon fonts not loaded (font files bundled as empty): node icons draw as fallback glyphs',
+    ],
   };
 }
