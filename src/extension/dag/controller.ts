@@ -12,6 +12,7 @@ import { graphMessage, shownDocument, type DagViewMode, type HostMessage, type R
 import { getSetting } from '../config';
 import type { KindlingContext } from '../context';
 import { CommandIds, runActionCommands, WebviewPanelIds } from '../ids';
+import { findProjectConfig } from '../projectConfig';
 import { DocumentRun } from './documentRun';
 import { ArgoQuickFixes } from './quickFixes';
 import type { PanelRunApi, RunObject } from './statusApi';
@@ -460,7 +461,8 @@ export class DagController implements vscode.Disposable {
 
   /**
    * After a window reload only the cluster knows the file's runs: ask the run feature (it owns the
-   * cluster I/O) once per document. Trusted workspaces only: the kubeconfig setting may run programs.
+   * cluster I/O) once per document of a Kindling project. Trusted workspaces only: the kubeconfig
+   * setting may run programs.
    */
   private lookUpRun(document: vscode.TextDocument): void {
     const key = document.uri.toString();
@@ -468,6 +470,9 @@ export class DagController implements vscode.Disposable {
     this.runLookups.add(key);
     void (async () => {
       try {
+        // Only files of a Kindling project (a kindling.yaml above them) can have runs: others never load the cluster code.
+        const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+        if (!folder || !(await findProjectConfig(document.uri.fsPath, folder.uri.fsPath))) return;
         const api = (await this.ctx.getFeature('run')).api as PanelRunApi | undefined;
         await api?.followLatestRun(document);
       } catch (error) {

@@ -3,6 +3,7 @@
  * real control plane: the real Argo controller runs a DAG whose one task KWOK fails (the test env's
  * fail annotation). The text names the failed node's phase and Argo's message, and a pod name the API
  * server knows; since KWOK runs no containers, it says plainly that the log is not available.
+ * A SparkApplication (the real operator runs spark-submit, KWOK plays the driver) shows its driver.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { loadConfig } from '../../../src/core/config';
-import { readWorkflowNodes, workflowRunId } from '../../../src/core/pipelineRun';
+import { readWorkflowNodes, sparkRunId, workflowRunId } from '../../../src/core/pipelineRun';
+import { SPARK_DRIVER_NODE, sparkRunGraph, type SparkApplicationRun } from '../../../src/core/pipelineRun/sparkRunGraph';
 import { ensureRunIdentity, NodeDetailsFeed, preparePipeline, runServiceAccounts, startPipeline } from '../../../src/kube/runs';
 import { FAIL_ANNOTATION, getCluster, useNamespace } from '../helpers/testCluster';
 
@@ -99,4 +101,52 @@ test('node details of a run that is gone say so', async (t) => {
   const ns = await useNamespace(t, local, 'details-gone');
   const gone = await detailsOf(workflowRunId(ns, 'never-was'), 'never-was-123');
   assert.match(gone.text, new RegExp(`The Workflow never-was is no longer in namespace ${ns} \\(deleted\\)`));
+});
+
+test('a SparkApplication run: the run view is its driver, and the driver\'s details name its pod and state', async (t) => {
+  const ns = await useNamespace(t, local, 'details-spark');
+  const { config } = loadConfig(`version: 1\nimages:\n  default: localhost:5001/ml-pipelines:0.4.2\nnamespace: ${ns}\n`);
+  assert.ok(config);
+  const ids = runServiceAccounts(config);
+  await ensureRunIdentity(local.kc, ids.namespace, ids.serviceAccounts);
+  const file = path.join(dir, 'spark.yaml');
+  writeFileSync(
+    file,
+    `apiVersion: sparkoperator.k8s.io/v1beta2
+kind: SparkApplication
+metadata:
+  name: details-spark
+spec:
+  type: Python
+  mode: cluster
+  image: localhost:5001/ml-pipelines:0.4.2
+  mainApplicationFile: local:///app/train_spark.py
+  sparkVersion: 4.0.0
+  restartPolicy: { type: Never }
+  driver: { cores: 1, memory: 512m }
+  executor: { cores: 1, memory: 512m, instances: 1 }
+`,
+  );
+  const manifests = await preparePipeline({ filePath: file, workspaceRoot: dir, config, kindlingVersion: 'test' });
+  let last: unknown;
+  const started = await startPipeline(local.kc, manifests, { onObject: (obj) => (last = obj) });
+  t.after(() => started.watch.stop());
+  const done = await Promise.race([started.watch.done, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('not finished in 180 s')), 180_000))]);
+  assert.equal(done.status.phase, 'Succeeded', JSON.stringify(done.status));
+
+  const app = last as SparkApplicationRun;
+  const driverPod = app.status?.driverInfo?.podName;
+  assert.ok(driverPod, 'the operator recorded the driver pod');
+  const graph = sparkRunGraph(app);
+  assert.equal(graph.phase, 'succeeded');
+  assert.equal(graph.graph.nodes[0]?.id, SPARK_DRIVER_NODE);
+  assert.equal(graph.statuses[SPARK_DRIVER_NODE], 'succeeded');
+
+  const details = await detailsOf(sparkRunId(ns, manifests.runName), SPARK_DRIVER_NODE);
+  assert.match(details.text, /^# driver\n/);
+  assert.match(details.text, /\| Application state \| COMPLETED \|/);
+  assert.ok(details.text.includes(`| Driver pod | ${driverPod} |`), details.text);
+  assert.match(details.text, new RegExp(`### driver: ${driverPod}\\n\\nLogs are not available: ${driverPod} ran on kwok-node-\\d+, a simulated \\(KWOK\\) node`));
+  const pod = await local.kc.makeApiClient(CoreV1Api).readNamespacedPod({ name: driverPod, namespace: ns });
+  assert.equal(pod.metadata?.labels?.['spark-role'], 'driver');
 });
