@@ -6,11 +6,12 @@
  * - details/ (hover card, banner, messages, screen-reader list);
  * - persistence.ts (UI state per document in getState/setState);
  * - input.ts (keyboard and pointer);
- * - run/ (the run view: "Spec | Run", collapsed fan-outs with phase counts, failures, run actions).
+ * - run/runMode.ts (the run view: "Spec | Run", collapsed fan-outs with phase counts, failures,
+ *   Next failed, phase filter, run actions; its rules in run/runView.ts, its bar in run/runBar.ts).
  */
-import type { NodeStatus, ParseResult, PipelineGraph, PipelineNode, StatusSnapshot } from '../src/core/model/pipelineGraph';
+import type { NodeStatus, ParseResult, PipelineGraph, StatusSnapshot } from '../src/core/model/pipelineGraph';
 import { statusesForGraph } from '../src/core/model/statusScope';
-import type { DagViewMode, GraphPayload, HostMessage, RenderReason, RunAction, RunViewInfo, WebviewMessage } from '../src/protocol/dagMessages';
+import type { GraphPayload, HostMessage, RenderReason, WebviewMessage } from '../src/protocol/dagMessages';
 import { HoverCard } from './details/hoverCard';
 import { describe, PanelText } from './details/panelText';
 import { buildDom, canvasLabels, type Elements } from './dom';
@@ -21,19 +22,7 @@ import { projectGraph, type ProjectedGraph } from './layout/project';
 import { chooseLod, hitTest, screenToWorld } from './layout/view';
 import type { LayoutClient } from './layoutClient';
 import { Persistence, runStateKey, type ShownState } from './persistence';
-import { RunBar } from './run/runBar';
-import {
-  collapsedGroupLabel,
-  enclosingGroups,
-  failedNodes,
-  groupMembers,
-  largeGroups,
-  nodeMessage,
-  phaseMask,
-  runCollapsed,
-  stepCursor,
-  type PhaseFilter,
-} from './run/runView';
+import { RunMode, type RunViewState } from './run/runMode';
 import { applyStatus, buildScene, nodeHeight, type Scene } from './scene';
 import { Selection, visibleOf } from './selection';
 import { readTheme, watchTheme, type Theme } from './theme';
@@ -67,15 +56,7 @@ export class DagApp implements InputActions {
   private readonly text: PanelText;
   private readonly card: HoverCard;
   private readonly persistence: Persistence;
-  private readonly runBar: RunBar;
-  /** Which views the host offers for the file (viewModes). */
-  private modes: { current: DagViewMode; available: DagViewMode[]; run?: RunViewInfo } = { current: 'spec', available: ['spec'] };
-  /** Run view: the run's groups, their members, and which large ones the user opened. */
-  private run: { members: Map<string, PipelineNode[]>; large: string[] } | undefined;
-  private expanded = new Set<string>();
-  private phaseFilter: PhaseFilter = 'all';
-  private failed: PipelineNode[] = [];
-  private failedCursor = -1;
+  private readonly runMode: RunMode;
 
   constructor(
     root: HTMLElement,
@@ -104,7 +85,19 @@ export class DagApp implements InputActions {
     });
     this.text = new PanelText(this.e, (m) => this.post(m));
     this.card = new HoverCard(this.e.card, this.viewport, (key) => this.shownStatuses()?.[key]);
-    this.runBar = new RunBar(this.e.runBar, (filter) => this.setPhaseFilter(filter));
+    this.runMode = new RunMode(this.e.runBar, this.selection, {
+      doc: () => this.doc,
+      graph: () => this.graph,
+      scene: () => this.scene,
+      statuses: () => this.shownStatuses(),
+      collapsed: () => this.collapsed,
+      setCollapsed: (ids) => (this.collapsed = ids),
+      relayout: () => this.relayout('keep', 'view', performance.now()),
+      post: (m) => this.post(m),
+      saveSoon: () => this.persistence.schedule(),
+      requestPaint: () => this.painter.request(),
+      activate: (nodeId) => this.activated(nodeId),
+    });
     this.text.showMessage(placeholder);
     wireInput(this.e, this.viewport, this.selection, this.painter.minimap, this);
     watchTheme(() => {
@@ -137,9 +130,7 @@ export class DagApp implements InputActions {
         this.doc = undefined;
         this.graph = undefined;
         this.scene = undefined;
-        this.run = undefined;
-        this.modes = { current: 'spec', available: ['spec'] };
-        this.renderRunBar();
+        this.runMode.reset();
         this.text.setBanner([]);
         this.showEmpty(message.payload.reason);
         return;
@@ -155,8 +146,7 @@ export class DagApp implements InputActions {
         this.revealNode(message.payload.nodeId);
         return;
       case 'viewModes':
-        this.modes = message.payload;
-        this.renderRunBar();
+        this.runMode.setModes(message.payload);
         return;
     }
   }
@@ -184,23 +174,19 @@ export class DagApp implements InputActions {
     if (!sameDoc) {
       this.restoreDocState(stateKeyOf(payload));
       this.persistence.rememberShown(payload.documentUri);
-      this.failedCursor = -1;
     }
     this.text.fillGraphSelect(result.graphs, this.graphIndex);
     if (payload.run?.unavailable) {
       this.graph = undefined;
       this.scene = undefined;
-      this.run = undefined;
-      this.failed = [];
-      this.renderRunBar();
+      this.runMode.prepare();
       this.showEmpty(`The nodes of run ${payload.run.name} cannot be shown: ${payload.run.unavailable}`);
       return;
     }
     if (result.graphs.length === 0) {
-      this.run = undefined;
-      this.renderRunBar();
       this.graph = undefined;
       this.scene = undefined;
+      this.runMode.prepare();
       const firstError = result.diagnostics.find((d) => d.severity === 'error');
       this.showEmpty(
         firstError ? `Cannot draw ${payload.fileName}: ${describe(firstError)}` : `No pipeline found in ${payload.fileName}. Kindling draws Argo, Kubeflow, SageMaker and Spark pipeline files.`,
@@ -209,7 +195,7 @@ export class DagApp implements InputActions {
     }
     if (this.graphIndex >= result.graphs.length) this.graphIndex = 0;
     this.graph = result.graphs[this.graphIndex];
-    this.prepareRun();
+    this.runMode.prepare();
     await this.relayout(sameDoc && this.scene !== undefined ? 'keep' : 'restore', 'graph', received);
   }
 
@@ -252,7 +238,7 @@ export class DagApp implements InputActions {
     const anchorBefore = anchor && previous ? worldOf(previous, anchor) : undefined;
     this.scene = buildScene(graph, projection, output);
     applyStatus(this.scene, this.shownStatuses());
-    this.decorateRun();
+    this.runMode.decorate();
     this.text.hideMessage();
     const vp = this.viewport;
     vp.resize();
@@ -309,7 +295,7 @@ export class DagApp implements InputActions {
       for (let v = 0; v < visible.length; v++) widths[v] = boxWidth(graph.nodes[visible[v]].label, advances, measure);
     }
     // A collapsed group of a run reads "score ×5000: 4,990 ✓ 7 ✗ 3 ⟳": the widest box there is.
-    if (this.run) for (let v = 0; v < visible.length; v++) if (projection.hiddenCount[v] > 0) widths[v] = maxNodeWidth;
+    if (this.runMode.active) for (let v = 0; v < visible.length; v++) if (projection.hiddenCount[v] > 0) widths[v] = maxNodeWidth;
     return widths;
   }
 
@@ -327,7 +313,7 @@ export class DagApp implements InputActions {
     const scene = this.scene;
     if (!scene) return;
     applyStatus(scene, this.shownStatuses());
-    this.decorateRun();
+    this.runMode.decorate();
     this.painter.renderMinimap();
     const paintStart = performance.now();
     this.painter.paint();
@@ -384,20 +370,8 @@ export class DagApp implements InputActions {
   }
 
   /** The run view as drawn, for tests and screenshots: collapsed groups' texts, failures, filter. */
-  runState(): { runId?: string; collapsed: string[]; groupLabels: Record<string, string>; failed: string[]; cursor: number; filter: PhaseFilter; visible: number } | undefined {
-    const scene = this.scene;
-    if (!this.doc?.run || !scene) return undefined;
-    const groupLabels: Record<string, string> = {};
-    for (let v = 0; v < scene.count; v++) if (scene.projection.hiddenCount[v] > 0) groupLabels[scene.graph.nodes[scene.projection.visible[v]].id] = scene.labels[v];
-    return {
-      runId: this.doc.run.runId,
-      collapsed: [...this.collapsed],
-      groupLabels,
-      failed: this.failed.map((n) => n.id),
-      cursor: this.failedCursor,
-      filter: this.phaseFilter,
-      visible: scene.count,
-    };
+  runState(): RunViewState | undefined {
+    return this.runMode.state();
   }
 
   /** Expands or collapses a group by id (tests and screenshots; users click its chevron). */
@@ -407,10 +381,7 @@ export class DagApp implements InputActions {
 
   /** "Next failed node" (F8) / previous (Shift+F8). */
   stepFailed(direction: 1 | -1): Promise<void> {
-    if (!this.failed.length) return Promise.resolve();
-    this.failedCursor = stepCursor(this.failed.length, this.failedCursor, direction);
-    this.renderRunBar();
-    return this.goToNode(this.failed[this.failedCursor].id, false);
+    return this.runMode.stepFailed(direction);
   }
 
   // ─── input actions (input.ts) ───────────────────────────────────────────────────────────────
@@ -464,10 +435,8 @@ export class DagApp implements InputActions {
       // Collapse only the outermost groups; inner ones would be hidden anyway.
       const ids = new Set(graph.nodes.map((n) => n.id));
       for (const n of graph.nodes) if (n.kind === 'group' && !(n.parent && ids.has(n.parent))) this.collapsed.add(n.id);
-      this.expanded.clear();
-    } else if (this.run) {
-      this.expanded = new Set(this.run.large);
     }
+    this.runMode.allGroups(collapse);
     this.persistence.schedule();
     void this.relayout('restore', 'view', performance.now()).then(() => this.fit());
   }
@@ -488,38 +457,11 @@ export class DagApp implements InputActions {
   }
 
   toolbarAction(action: string, button: HTMLElement): boolean {
-    const run = this.doc?.run;
-    if (action === 'view-spec' || action === 'view-run') {
-      const mode = action === 'view-run' ? 'run' : 'spec';
-      if (mode !== this.modes.current) this.post({ type: 'switchView', payload: { mode } });
-      return true;
-    }
-    if (action === 'next-failed' || action === 'prev-failed') {
-      void this.stepFailed(action === 'next-failed' ? 1 : -1);
-      return true;
-    }
-    if (action === 'failure') {
-      const id = button.getAttribute('data-node-id');
-      const at = id ? this.failed.findIndex((n) => n.id === id) : -1;
-      if (id) {
-        if (at >= 0) this.failedCursor = at;
-        this.renderRunBar();
-        void this.goToNode(id, true);
-      }
-      return true;
-    }
-    if (action.startsWith('run-') && run) {
-      // The host confirms the actions that destroy work; the panel only asks.
-      this.post({ type: 'runAction', payload: { runId: run.runId, action: action.slice(4) as RunAction } });
-      return true;
-    }
-    return false;
+    return this.runMode.toolbarAction(action, button);
   }
 
   key(ev: KeyboardEvent): boolean {
-    if (ev.key !== 'F8' || !this.doc?.run || ev.target instanceof HTMLInputElement) return false;
-    void this.stepFailed(ev.shiftKey ? -1 : 1);
-    return true;
+    return this.runMode.key(ev);
   }
 
   // ─── selection, groups ──────────────────────────────────────────────────────────────────────
@@ -528,8 +470,7 @@ export class DagApp implements InputActions {
   private activated(nodeId: string): void {
     const doc = this.doc;
     if (!doc) return;
-    if (doc.run) this.post({ type: 'openNodeDetails', payload: { runId: doc.run.runId, nodeId } });
-    else this.post({ type: 'openSource', payload: { documentUri: doc.documentUri, nodeId } });
+    if (!this.runMode.open(nodeId)) this.post({ type: 'openSource', payload: { documentUri: doc.documentUri, nodeId } });
   }
 
   /** From the host: the editor cursor is in this node's source range. */
@@ -541,98 +482,11 @@ export class DagApp implements InputActions {
   }
 
   private toggleGroup(nodeId: string): Promise<void> {
-    if (this.collapsed.has(nodeId)) {
-      this.collapsed.delete(nodeId);
-      this.expanded.add(nodeId);
-    } else {
-      this.collapsed.add(nodeId);
-      this.expanded.delete(nodeId);
-    }
+    const collapse = !this.collapsed.delete(nodeId);
+    if (collapse) this.collapsed.add(nodeId);
+    this.runMode.groupToggled(nodeId, collapse);
     this.persistence.schedule();
     return this.relayout('anchor', 'view', performance.now(), nodeId);
-  }
-
-  // ─── run view ───────────────────────────────────────────────────────────────────────────────
-
-  /** A run graph arrived: its groups, and the large ones collapsed unless the user opened them. */
-  private prepareRun(): void {
-    const graph = this.graph;
-    if (!this.doc?.run || !graph) {
-      this.run = undefined;
-      return;
-    }
-    const members = groupMembers(graph);
-    const large = largeGroups(graph, members);
-    this.run = { members, large };
-    this.collapsed = runCollapsed(this.collapsed, large, this.expanded);
-  }
-
-  /**
-   * After a layout or a status snapshot: collapsed groups' boxes show their members' phase counts,
-   * the failures strip and "Next failed" follow the statuses, and the phase filter dims the rest.
-   */
-  private decorateRun(): void {
-    const scene = this.scene;
-    const run = this.run;
-    if (!scene || !run) {
-      this.failed = [];
-      this.selection.setFilter(undefined);
-      this.renderRunBar();
-      return;
-    }
-    const statuses = this.shownStatuses();
-    const { visible, hiddenCount } = scene.projection;
-    for (let v = 0; v < scene.count; v++) {
-      if (hiddenCount[v] === 0) continue;
-      const group = scene.graph.nodes[visible[v]];
-      const text = collapsedGroupLabel(group, run.members.get(group.id) ?? [], statuses);
-      if (text !== scene.labels[v]) {
-        scene.labels[v] = text;
-        scene.fitted[v] = undefined;
-      }
-    }
-    const before = this.failed[this.failedCursor]?.id;
-    this.failed = failedNodes(scene.graph, statuses);
-    this.failedCursor = before === undefined ? -1 : this.failed.findIndex((n) => n.id === before);
-    this.selection.setFilter(phaseMask(scene.graph.nodes, scene.projection.repOf, scene.count, statuses, this.phaseFilter));
-    this.renderRunBar();
-  }
-
-  private setPhaseFilter(filter: PhaseFilter): void {
-    this.phaseFilter = filter;
-    const scene = this.scene;
-    if (scene && this.run) this.selection.setFilter(phaseMask(scene.graph.nodes, scene.projection.repOf, scene.count, this.shownStatuses(), filter));
-    this.renderRunBar();
-    this.painter.request();
-  }
-
-  private renderRunBar(): void {
-    const run = this.doc?.run ?? this.modes.run;
-    this.runBar.render({
-      current: this.doc?.run ? 'run' : this.modes.current,
-      available: this.modes.available,
-      run,
-      failed: this.failed.map((n) => ({ id: n.id, label: n.label || n.id, message: nodeMessage(n) })),
-      cursor: this.failedCursor,
-      filter: this.phaseFilter,
-    });
-  }
-
-  /** Shows a node: opens the groups that hide it, centres and selects it; `details` opens its details. */
-  private async goToNode(nodeId: string, details: boolean): Promise<void> {
-    const graph = this.graph;
-    if (!graph) return;
-    let opened = false;
-    for (const g of enclosingGroups(graph, nodeId)) {
-      if (!this.collapsed.delete(g)) continue;
-      this.expanded.add(g);
-      opened = true;
-    }
-    if (opened) {
-      this.persistence.schedule();
-      await this.relayout('keep', 'view', performance.now());
-    }
-    if (this.selection.selectAndCentre(nodeId) && details) this.activated(nodeId);
   }
 
   // ─── state ──────────────────────────────────────────────────────────────────────────────────
@@ -640,7 +494,7 @@ export class DagApp implements InputActions {
   private restoreDocState(key: string): void {
     const saved = this.persistence.saved(key);
     this.collapsed = new Set(saved?.collapsed ?? []);
-    this.expanded = new Set(saved?.expanded ?? []);
+    this.runMode.restore(saved?.expanded);
     this.selection.selected = saved?.selected;
     this.graphIndex = saved?.graphIndex ?? 0;
   }
@@ -648,7 +502,7 @@ export class DagApp implements InputActions {
   private shownState(): ShownState | undefined {
     if (!this.doc) return undefined;
     const state = { ...this.viewport.view, auto: this.viewport.auto, selected: this.selection.selected, collapsed: [...this.collapsed], graphIndex: this.graphIndex };
-    return { key: stateKeyOf(this.doc), documentUri: this.doc.documentUri, state: this.doc.run ? { ...state, expanded: [...this.expanded] } : state };
+    return { key: stateKeyOf(this.doc), documentUri: this.doc.documentUri, state: this.doc.run ? { ...state, expanded: this.runMode.savedExpanded() } : state };
   }
 }
 
