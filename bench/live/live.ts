@@ -4,8 +4,9 @@
  * code fed the same run. Writes bench-results/live.json (or $LIVE_BENCH_OUT).
  *
  * The host path is the product's: the run is followed with src/kube/runs/watch.ts (an API server
- * watch); every Workflow object goes through the DAG controller's DocumentRun (update → build: core's
- * workflowRunGraph over status.nodes or Argo's compressedNodes, the status snapshot, the shape), and the
+ * watch); every Workflow object goes through the DAG controller's DocumentRun (the graph for first
+ * paint: core's workflowRunGraph over status.nodes or Argo's compressedNodes; each update: status(),
+ * core's workflowRunStatus, the statuses and the graph's fingerprint without a graph build), and the
  * panel gets graphMessage / status snapshots as the controller sends them, on the wire as VS Code puts
  * them (bench/dag/vscodeWire.ts), into the real webview bundle (dist/webview) behind bench/dag's fake
  * host. Only VS Code itself (postMessage's hop to the workbench) is stood in for.
@@ -211,7 +212,8 @@ async function main(): Promise<void> {
       queue.length = 0;
       const h0 = epochNow();
       run.update(latest.obj);
-      const built = run.build();
+      // As the controller's updateRunView: statuses and the graph's fingerprint, no graph build.
+      const built = run.status();
       let changed = 0;
       for (const [id, st] of Object.entries(built.status.statuses)) if (lastStatuses[id] !== st) changed++;
       succeededTicks = [...tickNames].filter((id) => built.status.statuses[id] === 'succeeded').length;

@@ -221,7 +221,7 @@ export class DagController implements vscode.Disposable {
       if (!this.runSnapshot) this.sendRunGraph(); // broadcasts, this surface included
       else {
         surface.post(this.runSnapshot);
-        surface.post({ type: 'status', payload: run.build().status });
+        surface.post({ type: 'status', payload: run.status().status });
       }
       return;
     }
@@ -412,8 +412,9 @@ export class DagController implements vscode.Disposable {
   private updateRunView(): void {
     const run = this.currentRun();
     if (!run) return;
-    const built = run.build();
-    if (built.shape !== this.runShapeSent) {
+    // Statuses without building the graph; the graph is built only when its shape changed.
+    const update = run.status();
+    if (update.shape !== this.runShapeSent) {
       const wait = this.runGraphSentAt + RUN_GRAPH_INTERVAL_MS - Date.now();
       if (wait <= 0) {
         this.sendRunGraph();
@@ -424,7 +425,7 @@ export class DagController implements vscode.Disposable {
         if (this.currentMode() === 'run') this.sendRunGraph();
       }, wait);
     }
-    this.broadcast({ type: 'status', payload: built.status });
+    this.broadcast({ type: 'status', payload: update.status });
   }
 
   private sendRunGraph(): void {

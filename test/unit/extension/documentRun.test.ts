@@ -62,3 +62,26 @@ test('a SparkApplication: driver and executors, its runId and error message', ()
   assert.deepEqual(built.result.graphs[0]?.nodes.map((n) => n.id), ['driver', 'executor:etl-exec-1']);
   assert.equal(built.status.statuses['executor:etl-exec-1'], 'failed');
 });
+
+test('status() without a graph build: the same statuses and fingerprint as build(), and it follows what build() would re-send', () => {
+  const running = syntheticFanOutRun({ name: 'fan', namespace: 'ml', width: 50, running: [10, 11, 12] });
+  const run = new DocumentRun({ kind: 'Workflow', object: running });
+  const quick = run.status();
+  const built = new DocumentRun({ kind: 'Workflow', object: running }).build();
+  assert.deepEqual(quick.status, built.status);
+  assert.equal(quick.shape, built.shape);
+
+  const next = structuredClone(running) as { status: { nodes: Record<string, { displayName?: string; phase?: string }> } };
+  const item = Object.values(next.status.nodes).find((n) => n.displayName?.startsWith('score(10:'));
+  assert.ok(item);
+  item.phase = 'Succeeded';
+  run.update(next);
+  assert.equal(run.status().shape, quick.shape, 'a phase change alone keeps the shape');
+  assert.equal(run.status().status.statuses[Object.keys(next.status.nodes).find((id) => next.status.nodes[id] === item)!], 'succeeded');
+  item.phase = 'Failed';
+  run.update(structuredClone(next));
+  assert.notEqual(run.status().shape, quick.shape, 'a failure changes it');
+  assert.equal(run.status().shape, run.build().shape);
+  run.update(syntheticFanOutRun({ name: 'fan', namespace: 'ml', width: 50, failing: [11] }));
+  assert.notEqual(run.status().shape, quick.shape, 'new nodes change it');
+});
