@@ -29,6 +29,8 @@ export class NodeDetailsEditors implements vscode.TextDocumentContentProvider, v
   private readonly feeds = new Map<string, NodeDetailsFeed>();
   /** Feeds whose tab has been seen: only those end when no tab shows them (a feed starts before its tab exists). */
   private readonly tabbed = new Set<string>();
+  /** The text each document got last: a change that came before its document was open is sent again. */
+  private readonly served = new Map<string, string>();
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly ctx: KindlingContext) {
@@ -36,6 +38,7 @@ export class NodeDetailsEditors implements vscode.TextDocumentContentProvider, v
       vscode.workspace.registerTextDocumentContentProvider(NODE_DETAILS_SCHEME, this),
       // A closed tab ends the feed (onDidCloseTextDocument comes much later for virtual documents).
       vscode.window.tabGroups.onDidChangeTabs(() => this.stopUnshown()),
+      vscode.workspace.onDidOpenTextDocument((doc) => this.catchUp(doc.uri)),
       vscode.workspace.onDidCloseTextDocument((doc) => {
         if (doc.uri.scheme === NODE_DETAILS_SCHEME) this.stop(doc.uri.toString());
       }),
@@ -51,16 +54,19 @@ export class NodeDetailsEditors implements vscode.TextDocumentContentProvider, v
     }
     const uri = detailsUri(target);
     const key = uri.toString();
-    // Opening the same node again shows fresh facts: a finished feed is replaced.
+    // Opening the same node again shows fresh facts: a finished feed is replaced (an open document
+    // is asked for its content again, which starts the new feed).
     this.stop(key);
+    if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) this.changed.fire(uri);
     const doc = await vscode.workspace.openTextDocument(uri);
+    this.catchUp(uri);
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: false });
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string | Promise<string> {
     const key = uri.toString();
     const known = this.feeds.get(key);
-    if (known) return known.text();
+    if (known) return this.serve(key, known.text());
     const target = targetOf(uri);
     if (!target) return 'Kindling: this node details link is not valid any more.\n';
     let kc;
@@ -71,13 +77,33 @@ export class NodeDetailsEditors implements vscode.TextDocumentContentProvider, v
     }
     const feed = new NodeDetailsFeed(kc, target.runId, target.nodeId, () => this.changed.fire(uri));
     this.feeds.set(key, feed);
-    return feed.start().catch((err: unknown) => `Kindling: could not read ${target.runId}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return feed.start().then(
+      (text) => this.serve(key, text),
+      (err: unknown) => `Kindling: could not read ${target.runId}: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
+  }
+
+  private serve(key: string, text: string): string {
+    this.served.set(key, text);
+    return text;
+  }
+
+  /**
+   * VS Code drops a content change for a document still being opened: the log note that arrives
+   * while the editor opens would never be shown. Once the document is open, it gets what it missed.
+   */
+  private catchUp(uri: vscode.Uri): void {
+    if (uri.scheme !== NODE_DETAILS_SCHEME) return;
+    const key = uri.toString();
+    const feed = this.feeds.get(key);
+    if (feed && feed.text() !== this.served.get(key)) this.changed.fire(uri);
   }
 
   private stop(key: string): void {
     this.feeds.get(key)?.stop();
     this.feeds.delete(key);
     this.tabbed.delete(key);
+    this.served.delete(key);
   }
 
   private stopUnshown(): void {
