@@ -12,18 +12,14 @@
 // file hit the tier's 300 s limit at load 3-6), so the default is the largest size that ends in about
 // two minutes there: 600 items ended in 47-106 s (400: 62 s; 800: 155 s).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import type { FrameLocator } from 'playwright-core';
-import { loadConfig } from '../../src/core/config';
 import { readWorkflowNodes, type ArgoNodeStatus } from '../../src/core/pipelineRun';
-import { ensureRunIdentity, runServiceAccounts } from '../../src/kube/runs';
-import { FAIL_ANNOTATION, getCluster, withNamespace } from '../integration/helpers/testCluster';
+import { FAIL_ANNOTATION, getCluster } from '../integration/helpers/testCluster';
+import { prepareRunProject } from './harness/runProject';
 import { launchVSCode, waitFor, type VSCode } from './harness/codeServer';
 
-const examples = join(__dirname, '..', '..', 'examples');
 const local = getCluster('local');
 const ITEMS = Number(process.env.KINDLING_RUN_VIEW_ITEMS ?? 600);
 const FAILING = [7, Math.floor(ITEMS / 2) + 1, ITEMS - 13];
@@ -85,13 +81,10 @@ describe('the run view of a fan-out in code-server: collapsed counts, failures, 
   }
 
   before(async () => {
-    const ns = await withNamespace(local, 'e2e-runview');
-    namespace = ns.namespace;
-    cleanups.push(() => ns.cleanup());
-    const config = loadConfig(readFileSync(join(examples, 'kindling.yaml'), 'utf8')).config;
-    assert.ok(config);
-    await ensureRunIdentity(local.kc, namespace, runServiceAccounts({ ...config, namespace }).serviceAccounts);
-    const kindlingYaml = readFileSync(join(examples, 'kindling.yaml'), 'utf8').replace(/^namespace: .*$/m, `namespace: ${namespace}`);
+    const project = await prepareRunProject(local, 'e2e-runview');
+    namespace = project.namespace;
+    cleanups.push(() => project.cleanup());
+    const kindlingYaml = project.kindlingYaml;
     vscode = await launchVSCode({
       name: 'run-view',
       files: { 'kindling.yaml': kindlingYaml, 'pipelines/score-shards.yaml': fanOutYaml() },

@@ -5,16 +5,12 @@
 // provenance annotation records them. A second Submit Pipeline prefills what was given for the file;
 // Escape there submits nothing.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CustomObjectsApi } from '@kubernetes/client-node';
-import { loadConfig } from '../../src/core/config';
-import { ensureRunIdentity, runServiceAccounts } from '../../src/kube/runs';
-import { getCluster, withNamespace } from '../integration/helpers/testCluster';
+import { getCluster } from '../integration/helpers/testCluster';
+import { prepareRunProject } from './harness/runProject';
 import { launchVSCode, waitFor, type VSCode } from './harness/codeServer';
 
-const examples = join(__dirname, '..', '..', 'examples');
 const local = getCluster('local');
 const custom = local.kc.makeApiClient(CustomObjectsApi);
 
@@ -50,13 +46,10 @@ describe('Submit Pipeline asks for the workflow parameters', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
 
   before(async () => {
-    const ns = await withNamespace(local, 'e2e-params');
-    namespace = ns.namespace;
-    cleanups.push(() => ns.cleanup());
-    const config = loadConfig(readFileSync(join(examples, 'kindling.yaml'), 'utf8')).config;
-    assert.ok(config);
-    await ensureRunIdentity(local.kc, namespace, runServiceAccounts({ ...config, namespace }).serviceAccounts);
-    const kindlingYaml = readFileSync(join(examples, 'kindling.yaml'), 'utf8').replace(/^namespace: .*$/m, `namespace: ${namespace}`);
+    const project = await prepareRunProject(local, 'e2e-params');
+    namespace = project.namespace;
+    cleanups.push(() => project.cleanup());
+    const kindlingYaml = project.kindlingYaml;
     vscode = await launchVSCode({
       name: 'submit-parameters',
       files: { 'kindling.yaml': kindlingYaml, 'pipelines/train.yaml': pipelineText },

@@ -5,16 +5,13 @@
 // card, which shows the status the panel holds for it). Screenshot: test-results/submit-pipeline-dag.png.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
-import { loadConfig } from '../../src/core/config';
 import { parsePipeline } from '../../src/core/pipeline';
-import { ensureRunIdentity, runServiceAccounts } from '../../src/kube/runs';
-import { getCluster, withNamespace } from '../integration/helpers/testCluster';
+import { getCluster } from '../integration/helpers/testCluster';
+import { prepareRunProject } from './harness/runProject';
 import { launchVSCode, waitFor, type VSCode } from './harness/codeServer';
 
-const examples = join(__dirname, '..', '..', 'examples');
 const local = getCluster('local');
 
 const pipelineText = `apiVersion: argoproj.io/v1alpha1
@@ -49,19 +46,14 @@ async function shownStatus(frame: FrameLocator, nodeId: string): Promise<string 
 
 describe('Submit Pipeline in code-server colours the DAG panel', () => {
   let vscode: VSCode;
-  let namespace: string;
   const cleanups: (() => Promise<void> | void)[] = [];
   const graph = parsePipeline(pipelineText, { fileName: 'dag-demo.yaml' }).graphs[0];
 
   before(async () => {
     assert.equal(graph?.nodes.length, 3);
-    const ns = await withNamespace(local, 'e2e-submit');
-    namespace = ns.namespace;
-    cleanups.push(() => ns.cleanup());
-    const config = loadConfig(readFileSync(join(examples, 'kindling.yaml'), 'utf8')).config;
-    assert.ok(config);
-    await ensureRunIdentity(local.kc, namespace, runServiceAccounts({ ...config, namespace }).serviceAccounts);
-    const kindlingYaml = readFileSync(join(examples, 'kindling.yaml'), 'utf8').replace(/^namespace: .*$/m, `namespace: ${namespace}`);
+    const project = await prepareRunProject(local, 'e2e-submit');
+    cleanups.push(() => project.cleanup());
+    const kindlingYaml = project.kindlingYaml;
     vscode = await launchVSCode({
       name: 'submit-pipeline',
       files: { 'kindling.yaml': kindlingYaml, 'pipelines/dag-demo.yaml': pipelineText },
