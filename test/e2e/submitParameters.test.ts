@@ -67,12 +67,12 @@ describe('Submit Pipeline asks for the workflow parameters', () => {
   test('a parameter changed in the input box reaches the submitted Workflow and its provenance; the next submit remembers it', async () => {
     const page = vscode.page;
     await vscode.waitForLog(() => vscode.outputChannelLog('Kindling'), /Kindling \S+ activated/, { timeoutMs: 60_000 });
-    await vscode.openFile('pipelines/train.yaml');
-    await vscode.runCommand('Kindling: Submit Pipeline');
-
     const quick = page.locator('.quick-input-widget');
     const input = quick.locator('input.input');
-    await quick.locator('.quick-input-title', { hasText: 'Submit train.yaml: parameter 1 of 2' }).waitFor({ timeout: 60_000 });
+    // The command's own input box may replace the palette before the palette was ever hidden.
+    const firstBox = quick.locator('.quick-input-title', { hasText: 'Submit train.yaml: parameter 1 of 2' });
+    await vscode.openFile('pipelines/train.yaml');
+    await vscode.runCommand('Kindling: Submit Pipeline', { until: firstBox, timeoutMs: 60_000 });
     assert.equal(await input.inputValue(), '3', "prefilled with the file's value");
     assert.match(await quick.innerText(), /epochs/);
     await input.fill('12');
@@ -99,8 +99,7 @@ describe('Submit Pipeline asks for the workflow parameters', () => {
     await waitFor(async () => (/Succeeded|Failed/.test(await row.locator('.label-description').innerText()) ? true : undefined), { timeoutMs: 120_000, what: 'the run to finish in the Runs view' });
     await page.keyboard.press('Escape');
     await vscode.openFile('pipelines/train.yaml');
-    await vscode.runCommand('Kindling: Submit Pipeline');
-    await quick.locator('.quick-input-title', { hasText: 'Submit train.yaml: parameter 1 of 2' }).waitFor({ timeout: 60_000 });
+    await vscode.runCommand('Kindling: Submit Pipeline', { until: firstBox, timeoutMs: 60_000 });
     assert.equal(await input.inputValue(), '12', 'remembered for the file');
     await page.keyboard.press('Escape');
     await page.waitForTimeout(3000);
