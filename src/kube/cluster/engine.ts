@@ -4,7 +4,7 @@
  */
 import type { ContainerEngine, EngineProbe, ExistingState } from '../../core/cluster/doctor';
 import { KIND_NETWORK, registryContainerName, registryRunArgs } from '../../core/cluster/registry';
-import { describeFailure, run, type RunOptions } from './exec';
+import { describeFailure, run, type RunOptions, type RunResult } from './exec';
 
 export function providerFromEnv(env: NodeJS.ProcessEnv = process.env): ContainerEngine {
   return env.KIND_EXPERIMENTAL_PROVIDER === 'podman' ? 'podman' : 'docker';
@@ -73,6 +73,12 @@ export class ContainerEngineCli {
   async imageExists(image: string): Promise<boolean> {
     const result = await this.exec(['image', 'inspect', '--format', '{{.Id}}', image], { timeoutMs: 20_000 });
     return result.code === 0;
+  }
+
+  /** Saves images into one docker-archive tar (layers they share written once). */
+  saveImages(images: readonly string[], file: string, opts: RunOptions = {}): Promise<RunResult> {
+    const multi = this.engine === 'podman' && images.length > 1 ? ['--multi-image-archive', '--format', 'docker-archive'] : [];
+    return this.exec(['save', ...multi, '-o', file, ...images], { timeoutMs: 15 * 60_000, ...opts });
   }
 
   async start(names: string[], opts: RunOptions = {}): Promise<void> {

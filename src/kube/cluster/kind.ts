@@ -80,6 +80,11 @@ export class KindCli {
     return this.exec(['load', 'docker-image', '--name', clusterName, ...images], { timeoutMs: 15 * 60_000, ...opts });
   }
 
+  /** Imports a docker-archive tar into every node's containerd (no check for images already there). */
+  loadImageArchive(clusterName: string, file: string, opts: RunOptions = {}): Promise<RunResult> {
+    return this.exec(['load', 'image-archive', '--name', clusterName, file], { timeoutMs: 15 * 60_000, ...opts });
+  }
+
   async exportKubeconfig(name: string, kubeconfigPath?: string): Promise<void> {
     const args = ['export', 'kubeconfig', '--name', name];
     if (kubeconfigPath) args.push('--kubeconfig', kubeconfigPath);
