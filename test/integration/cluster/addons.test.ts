@@ -18,6 +18,7 @@ import { isClusterScoped, parseManifests } from '../../../src/core/cluster/objec
 import { ARGO_CONTROLLER_IMAGE } from '../../../src/core/cluster/versions';
 import { installAddons } from '../../../src/kube/cluster/addons';
 import { applyObjects } from '../../../src/kube/cluster/apply';
+import { APPLIED_PLAN_CONFIGMAP, isPlanApplied, recordPlanApplied, waitsOnly } from '../../../src/kube/cluster/appliedPlan';
 import { watchAddonHealth, type AddonHealth } from '../../../src/kube/cluster/health';
 import { loadManifests } from '../../../src/kube/cluster/manifestStore';
 import { NotReadyError } from '../../../src/kube/cluster/readiness';
@@ -103,6 +104,15 @@ test('installs Argo + Spark operator from the pinned manifests and waits until b
   // Applying the same plan again is a no-op that succeeds (re-running Create is safe).
   await installAddons(local.kc, plan, { readyTimeoutMs: 60_000 });
 
+  // What a warm restart reads to skip the apply: this plan, recorded, with its controllers present.
+  assert.equal(await isPlanApplied(local.kc, plan), false, 'nothing recorded yet');
+  cleanups.push(async () => void (await core.deleteNamespacedConfigMap(APPLIED_PLAN_CONFIGMAP)));
+  await recordPlanApplied(local.kc, plan);
+  await recordPlanApplied(local.kc, plan); // twice: the second replaces the first
+  assert.equal(await isPlanApplied(local.kc, plan), true);
+  assert.equal(await isPlanApplied(local.kc, buildAddonPlan({ manifests, registryPort: 5002, namespaces: ns })), false, 'another registry port is another plan');
+  assert.deepEqual(waitsOnly(plan).steps.map((s) => s.kind), ['waitForDeployments']);
+
   // The Clusters view's health watch sees both controllers Available.
   let latest: AddonHealth[] = [];
   const watch = watchAddonHealth(local.kc, plan.health, (h) => (latest = h));
@@ -111,6 +121,7 @@ test('installs Argo + Spark operator from the pinned manifests and waits until b
     // …and notices when one goes away.
     await apps.deleteNamespacedDeployment({ name: 'spark-operator-controller', namespace: ns.sparkOperator });
     await waitFor(async () => (latest.find((h) => h.check.addon === 'spark-operator')?.state === 'missing' ? true : undefined), { timeoutMs: 30_000, what: 'health watch to report the Spark operator missing' });
+    assert.equal(await isPlanApplied(local.kc, plan), false, 'a deleted controller makes the plan apply again');
   } finally {
     watch.dispose();
   }
