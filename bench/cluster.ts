@@ -33,10 +33,27 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [value, performance.now() - t];
 }
 
+/** Where a create or restart spends its time: seconds from one reported step to the next. */
+class StepTrace {
+  private marks: Array<{ label: string; at: number }> = [];
+  start(): void {
+    this.marks = [];
+  }
+  mark(label: string): void {
+    this.marks.push({ label, at: performance.now() });
+  }
+  format(endAt: number): string {
+    return this.marks
+      .map((m, i) => `${m.label} ${(((this.marks[i + 1]?.at ?? endAt) - m.at) / 1000).toFixed(1)} s`)
+      .join(' · ');
+  }
+}
+
 async function main(): Promise<void> {
   const runs = Math.max(1, Number(process.env.KINDLING_BENCH_RUNS ?? 3));
   const kind = await ensureKindTestEnv();
   const env = { ...process.env, ...kind.env };
+  const trace = new StepTrace();
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'kindling-bench-cluster-'));
   const workspace = path.join(scratch, 'workspace');
   mkdirSync(workspace);
@@ -52,17 +69,22 @@ async function main(): Promise<void> {
     nodeImage: kind.nodeImage,
     preloadImages: kind.addonImages.filter((i) => i !== REGISTRY_IMAGE),
     env,
+    onStep: (step, message) => trace.mark(`${step} (${message.length > 48 ? `${message.slice(0, 45)}…` : message})`),
   };
   const remove = () => deleteCluster({ clusterName: CLUSTER, kubeconfigPath: opts.kubeconfigPath, removeRegistry: true, env });
   const samples: Array<{ createMs: number; warmRestartMs: number; deleteMs: number }> = [];
   try {
     await remove().catch(() => undefined);
     for (let i = 1; i <= runs; i++) {
+      trace.start();
       const [created, createMs] = await timed(() => createCluster(opts));
       if (created.outcome !== 'created') throw new Error(`run ${i}: expected a new cluster, got "${created.outcome}"`);
+      console.log(`[bench:cluster] run ${i} create: ${trace.format(performance.now())}`);
       execFileSync('docker', ['stop', controlPlaneContainerName(CLUSTER)], { env, stdio: 'ignore' });
+      trace.start();
       const [restarted, warmRestartMs] = await timed(() => createCluster(opts));
       if (restarted.outcome !== 'started') throw new Error(`run ${i}: expected a warm restart, got "${restarted.outcome}"`);
+      console.log(`[bench:cluster] run ${i} warm restart: ${trace.format(performance.now())}`);
       const [, deleteMs] = await timed(remove);
       samples.push({ createMs: Math.round(createMs), warmRestartMs: Math.round(warmRestartMs), deleteMs: Math.round(deleteMs) });
       console.log(`[bench:cluster] run ${i}/${runs}: create ${(createMs / 1000).toFixed(1)} s, warm restart ${(warmRestartMs / 1000).toFixed(1)} s, delete ${(deleteMs / 1000).toFixed(1)} s`);

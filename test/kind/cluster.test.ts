@@ -185,6 +185,8 @@ describe('Create Local Cluster on a real kind cluster', () => {
     console.log(`[kind] warm restart → add-ons running again in ${seconds.toFixed(1)} s`);
     assert.equal(result.outcome, 'started');
     assert.ok(steps.some((s) => s.step === 'kind' && s.message === `Starting the stopped cluster "${CLUSTER}"`));
+    // The add-ons were recorded as applied at create and are unchanged: only the wait runs.
+    assert.ok(steps.some((s) => s.step === 'addons' && /not applying them again/.test(s.message)), JSON.stringify(steps));
     const after = JSON.parse(await docker(tier, 'inspect', node)) as Array<{ Id: string; Created: string; State: { Running: boolean; StartedAt: string } }>;
     assert.equal(after[0].Id, before[0].Id, 'same container');
     assert.equal(after[0].Created, before[0].Created);
@@ -206,6 +208,18 @@ describe('Create Local Cluster on a real kind cluster', () => {
         assert.ok(startedAt && new Date(startedAt).getTime() >= Math.floor(restartedAt / 1000) * 1000, `${p.metadata?.name} started ${String(startedAt)}, node ${after[0].State.StartedAt}`);
       }
     }
+  });
+
+  test('Create on the running cluster puts back a controller that was deleted', async () => {
+    assert.ok(kc, 'the cluster was created');
+    const apps = kc.makeApiClient(AppsV1Api);
+    await apps.deleteNamespacedDeployment({ name: 'workflow-controller', namespace: DEFAULT_NAMESPACES.argo });
+    steps.length = 0;
+    const result = await createCluster(opts);
+    assert.equal(result.outcome, 'reused');
+    assert.ok(!steps.some((s) => /not applying them again/.test(s.message)), 'the plan is applied again');
+    const d = await apps.readNamespacedDeployment({ name: 'workflow-controller', namespace: DEFAULT_NAMESPACES.argo });
+    assert.ok(d.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True'), 'Argo controller Available again');
   });
 
   test('delete: cluster, kube context and (when asked) the registry are gone', async () => {

@@ -16,11 +16,13 @@ import { mirrorHostsFiles, MIRRORS_SETTING, parseRegistryMirrors, type RegistryM
 import { buildRegistryHostsToml, registryContainerName, registryHostAlias, registryHostsDir } from '../../core/cluster/registry';
 import { loadKubeConfig } from '../client';
 import { installAddons } from './addons';
+import { isPlanApplied, recordPlanApplied, waitsOnly } from './appliedPlan';
 import { apiErrorMessage, sleep } from './apply';
 import { ContainerEngineCli, providerFromEnv } from './engine';
 import { describeFailure, run } from './exec';
 import { KindCli, locateKind } from './kind';
 import { loadManifests } from './manifestStore';
+import { PreloadArchive } from './preloadArchive';
 import { gatherProbes } from './probes';
 import { ADDON_LABELS, ImagePullFailedError } from './readiness';
 
@@ -84,7 +86,8 @@ async function waitForApiServer(kc: KubeConfig, timeoutMs: number, signal?: Abor
     } catch (error) {
       last = error;
     }
-    await sleep(1000, signal);
+    // Short: on a warm restart every second spent here is a second before the controllers are checked.
+    await sleep(250, signal);
   }
   throw new Error(`The API server did not answer within ${Math.round(timeoutMs / 1000)} s: ${apiErrorMessage(last)}`);
 }
@@ -95,6 +98,7 @@ export async function createCluster(opts: ClusterOptions): Promise<CreateResult>
   const report = (step: CreateStep, message: string) => opts.onStep?.(step, message);
   let step: CreateStep = 'doctor';
   let leftBehind = false;
+  let archive: PreloadArchive | undefined;
   try {
     report('doctor', 'Checking Docker, kind and ports');
     let mirrors: RegistryMirror[];
@@ -142,9 +146,17 @@ export async function createCluster(opts: ClusterOptions): Promise<CreateResult>
       await mkdir(opts.storageDir, { recursive: true });
       await writeFile(configPath, renderKindConfig(buildKindConfig({ ...opts, nodeImage: opts.nodeImage || undefined })), 'utf8');
       report(step, `Creating kind cluster "${opts.clusterName}" (the first run pulls the node image, a few minutes)`);
+      // The node starts empty: save the preload images while kind boots it, and import them while
+      // kubeadm starts the control plane (preloadArchive.ts).
+      const preload = preloadImages.length ? new PreloadArchive(engine, kind, opts.clusterName, preloadImages, opts.storageDir, opts.signal) : undefined;
+      archive = preload;
       // If we are cancelled while kind runs, its node container may survive: say so.
       leftBehind = true;
-      const result = await kind.createCluster(configPath, { kubeconfigPath: opts.kubeconfigPath, signal: opts.signal, onLine: opts.onLog });
+      const onLine = (line: string) => {
+        opts.onLog?.(line);
+        preload?.watchKindLine(line);
+      };
+      const result = await kind.createCluster(configPath, { kubeconfigPath: opts.kubeconfigPath, signal: opts.signal, onLine });
       if (result.code !== 0) {
         // kind removes its own node containers on failure (unless --retain), so nothing is left.
         const classified = classifyFailure('kind', describeFailure('kind', result));
@@ -168,11 +180,16 @@ export async function createCluster(opts: ClusterOptions): Promise<CreateResult>
 
     if (preloadImages.length) {
       step = 'preload';
-      // One kind call for all: a single save and import, shared layers once (per-image calls took
-      // ~20% longer with the add-on images, which share their base layers).
+      // One archive for all: a single save and import, shared layers once (per-image calls took
+      // ~20% longer with the add-on images, which share their base layers). A node that already
+      // existed may hold them: kind load docker-image leaves those out.
       const list = preloadImages.join(', ');
       report(step, `Loading ${preloadImages.length === 1 ? '' : `${preloadImages.length} images `}into the node: ${list}`);
-      const result = await kind.loadDockerImages(opts.clusterName, preloadImages, { signal: opts.signal, onLine: opts.onLog });
+      const result = archive
+        ? await archive.load(opts.onLog)
+        : await kind.loadDockerImages(opts.clusterName, preloadImages, { signal: opts.signal, onLine: opts.onLog });
+      await archive?.dispose();
+      opts.signal?.throwIfAborted();
       if (result.code !== 0) {
         throw new ClusterStepError(
           'preload',
@@ -203,8 +220,11 @@ export async function createCluster(opts: ClusterOptions): Promise<CreateResult>
       registryPort: opts.registryPort,
       useHelm: helm ? { kubeconfigPath: opts.kubeconfigPath, context } : undefined,
     } satisfies AddonPlanInput);
+    // Restarting an unchanged cluster: its add-ons are still there, only the controllers need waiting for.
+    const unchanged = outcome !== 'created' && (await isPlanApplied(kc, plan));
+    if (unchanged) report('addons', 'The add-ons are as Kindling applied them: not applying them again');
     try {
-      await installAddons(kc, plan, {
+      await installAddons(kc, unchanged ? waitsOnly(plan) : plan, {
         signal: opts.signal,
         readyTimeoutMs: opts.readyTimeoutMs ?? 5 * 60_000,
         imagePullGraceMs: opts.imagePullGraceMs ?? 30_000,
@@ -228,9 +248,15 @@ export async function createCluster(opts: ClusterOptions): Promise<CreateResult>
         leftBehind,
       );
     }
+    if (!unchanged) {
+      // Best effort: without the record the next restart applies again, which is only slower.
+      await recordPlanApplied(kc, plan).catch((error: unknown) => opts.onLog?.(`could not record the applied add-ons: ${apiErrorMessage(error)}`));
+    }
     return { outcome, context, plan, findings };
   } catch (error) {
     throw stepError(step, error, leftBehind);
+  } finally {
+    await archive?.dispose();
   }
 }
 
