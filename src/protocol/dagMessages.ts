@@ -20,6 +20,8 @@ export interface RunViewInfo {
   phase: NodeStatus;
   /** Argo's run message (for example "child 'x' failed"), if any. */
   message?: string;
+  /** `spec.suspend` is set: no new steps start until Resume (Argo still reports the run as Running). */
+  suspended?: boolean;
   /**
    * Set when the run's nodes cannot be shown, in plain words: offloaded to Argo's database
    * (`status.offloadNodeStatusVersion`), which Kindling cannot read without it.

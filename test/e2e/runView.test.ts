@@ -1,7 +1,8 @@
 // The DAG panel's run view as a user works with it, in a real VS Code (code-server) against the test
 // environment's control plane (real Argo workflow-controller, KWOK nodes): submit a fan-out of
 // RUN_VIEW_ITEMS items of which 3 fail (KWOK's fail switch per item), switch the panel to the run view
-// (the fan-out starts collapsed with its phase counts), expand it, click a failed item in the failures
+// (the fan-out starts collapsed with its phase counts), Suspend from the run bar → it says suspended
+// and offers Resume (spec.suspend on the cluster), Resume → Suspend again, expand it, click a failed item in the failures
 // strip → the node details editor shows Argo's message for it and says plainly that KWOK keeps no
 // logs; Retry from the panel → the failed items run again (new start times in the API) and fail again;
 // Reload Window → the panel comes back with the run view for the file's run (runs survive a reload).
@@ -67,7 +68,7 @@ async function runState(frame: FrameLocator): Promise<RunState | undefined> {
   return frame.locator('#root').evaluate(() => (globalThis as unknown as { kindlingDag: { runState(): RunState | undefined } }).kindlingDag.runState());
 }
 
-type Workflow = { metadata?: { name?: string }; status?: { phase?: string; nodes?: Record<string, unknown> } };
+type Workflow = { metadata?: { name?: string }; spec?: { suspend?: boolean }; status?: { phase?: string; nodes?: Record<string, unknown> } };
 
 describe('the run view of a fan-out in code-server: collapsed counts, failures, node details, retry, reload', () => {
   let vscode: VSCode;
@@ -98,7 +99,7 @@ describe('the run view of a fan-out in code-server: collapsed counts, failures, 
     for (const fn of cleanups.reverse()) await Promise.resolve(fn()).catch(() => undefined);
   });
 
-  test(`${ITEMS} items, 3 failing: run view, details of a failed item, retry, and the run view after a reload`, async (t) => {
+  test(`${ITEMS} items, 3 failing: run view, suspend and resume, details of a failed item, retry, and the run view after a reload`, async (t) => {
     await vscode.waitForLog(() => vscode.outputChannelLog('Kindling'), /Kindling \S+ activated/, { timeoutMs: 60_000 });
     await vscode.openFile('pipelines/score-shards.yaml');
     await vscode.runCommand('Kindling: Show Pipeline DAG');
@@ -113,6 +114,28 @@ describe('the run view of a fan-out in code-server: collapsed counts, failures, 
     await waitFor(async () => ((await runState(frame))?.runId ? true : undefined), { timeoutMs: 30_000, what: 'the run view to draw' });
 
     const runName = frame.locator('.run-name');
+
+    // Suspend from the panel's run bar: it says so and offers Resume instead of Suspend (Argo keeps the
+    // phase Running); Resume brings Suspend back.
+    const button = (action: string) => frame.locator(`button[data-action="run-${action}"]`);
+    const barShows = async (suspended: boolean) =>
+      /\(suspended\)/.test((await runName.textContent()) ?? '') === suspended && (await button('resume').count()) === (suspended ? 1 : 0) && (await button('suspend').count()) === (suspended ? 0 : 1);
+    await button('suspend').click();
+    await waitFor(async () => ((await barShows(true)) ? true : undefined), { timeoutMs: 30_000, intervalMs: 250, what: 'the run bar to show the run suspended with Resume' }).catch(async (error: unknown) => {
+      await vscode.screenshot('run-view-not-suspended');
+      throw error;
+    });
+    assert.equal((await workflows())[0]?.spec?.suspend, true, 'spec.suspend set on the cluster');
+    await vscode.screenshot('run-view-suspended');
+    await button('resume').click();
+    await waitFor(async () => ((await barShows(false)) ? true : undefined), { timeoutMs: 30_000, intervalMs: 250, what: 'the run bar to offer Suspend again after Resume' }).catch(async (error: unknown) => {
+      await vscode.screenshot('run-view-not-resumed');
+      t.diagnostic(`spec.suspend on the cluster: ${String((await workflows())[0]?.spec?.suspend)}; bar: ${await runName.textContent()}`);
+      t.diagnostic((await vscode.outputChannelLog('Kindling')).split('\n').filter((l) => /resum|suspend/i.test(l)).join('\n'));
+      throw error;
+    });
+    assert.notEqual((await workflows())[0]?.spec?.suspend, true, 'spec.suspend cleared on the cluster');
+
     const endedInApi = await waitFor(
       async () => {
         const [w] = await workflows();

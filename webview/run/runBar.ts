@@ -50,7 +50,7 @@ export class RunBar {
       return;
     }
     const inRun = s.current === 'run' && s.run !== undefined && !s.run.unavailable;
-    const key = JSON.stringify([s.current, s.available, s.run?.runId, s.run?.name, s.run?.phase, inRun, s.failed.length > 0]);
+    const key = JSON.stringify([s.current, s.available, s.run?.runId, s.run?.name, s.run?.phase, s.run?.suspended, s.run?.message, inRun, s.failed.length > 0]);
     if (key !== this.controlsKey) {
       this.controlsKey = key;
       this.buildControls(s, inRun);
@@ -80,7 +80,7 @@ export class RunBar {
     }
     if (s.run && s.current === 'run') {
       const run = s.run;
-      parts.push(el('span', { class: `run-name status-${run.phase}`, title: run.message ? `${run.name}: ${run.message}` : run.name }, `${run.name} · ${phaseWord(run.phase)}`));
+      parts.push(el('span', { class: `run-name status-${run.phase}`, title: run.message ? `${run.name}: ${run.message}` : run.name }, `${run.name} · ${phaseWord(run.phase)}${run.suspended ? ' (suspended)' : ''}`));
     }
     if (inRun && s.run) {
       const nav = el('div', { class: 'run-nav', role: 'group', 'aria-label': 'Failed steps' });
@@ -99,7 +99,7 @@ export class RunBar {
     if (s.run && s.current === 'run') {
       // Offered even when the run's nodes cannot be read: the run itself can still be stopped or deleted.
       const actions = el('div', { class: 'run-actions', role: 'group', 'aria-label': 'Run actions' });
-      for (const action of runActionsFor(s.run.phase)) {
+      for (const action of runActionsFor(s.run.phase, s.run.suspended)) {
         const label = runActionLabels[action];
         actions.append(el('button', { class: 'action', 'data-action': `run-${action}`, title: label.title, 'aria-label': `${label.text} (${s.run.name})` }, label.text));
       }

@@ -158,13 +158,13 @@ export function enclosingGroups(graph: PipelineGraph, nodeId: string): string[] 
 }
 
 /**
- * Run actions offered for a run in `phase`, in toolbar order. Suspend and Resume are both offered
- * while a run is active: a suspended Argo workflow still reports phase Running.
+ * Run actions offered for a run in `phase`, in toolbar order. A suspended Argo workflow still
+ * reports phase Running: `suspended` (its spec.suspend) picks Resume over Suspend.
  */
-export function runActionsFor(phase: NodeStatus): RunAction[] {
+export function runActionsFor(phase: NodeStatus, suspended = false): RunAction[] {
   const active = phase === 'running' || phase === 'pending' || phase === 'unknown';
   const out: RunAction[] = [];
-  if (active) out.push('stop', 'terminate', 'suspend', 'resume');
+  if (active) out.push('stop', 'terminate', suspended ? 'resume' : 'suspend');
   if (phase === 'failed' || phase === 'error') out.push('retry');
   out.push('resubmit', 'delete', 'copyName');
   return out;

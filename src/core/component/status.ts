@@ -10,6 +10,8 @@ export interface RunStatus {
   message?: string;
   /** Raw phase/state as the controller wrote it (e.g. SUBMISSION_FAILED). */
   raw?: string;
+  /** A Workflow with spec.suspend set: still Running to Argo, but no new steps start until Resume. */
+  suspended?: boolean;
 }
 
 export function isTerminal(phase: RunPhase): boolean {
@@ -17,6 +19,7 @@ export function isTerminal(phase: RunPhase): boolean {
 }
 
 interface WorkflowStatusShape {
+  spec?: { suspend?: boolean };
   status?: {
     phase?: string;
     message?: string;
@@ -34,7 +37,7 @@ export function workflowStatus(obj: WorkflowStatusShape): RunStatus {
     const failedPod = Object.values(obj.status?.nodes ?? {}).find((n) => n.type === 'Pod' && (n.phase === 'Failed' || n.phase === 'Error') && n.message);
     if (failedPod?.message && failedPod.message !== message) message = message ? `${message}: ${failedPod.message}` : failedPod.message;
   }
-  return { phase, raw: raw || undefined, message: message || undefined };
+  return { phase, raw: raw || undefined, message: message || undefined, ...(obj.spec?.suspend === true && !isTerminal(phase) ? { suspended: true } : {}) };
 }
 
 /**

@@ -21,7 +21,12 @@ export interface BuiltRun {
   shape: string;
 }
 
-type Meta = { metadata?: { name?: string; namespace?: string }; status?: { phase?: string; message?: string } };
+type Meta = { metadata?: { name?: string; namespace?: string }; spec?: { suspend?: boolean }; status?: { phase?: string; message?: string } };
+
+/** A suspended Workflow (Argo keeps its phase Running): the panel offers Resume instead of Suspend. */
+function suspendedFlag(object: unknown): { suspended?: true } {
+  return (object as Meta).spec?.suspend === true ? { suspended: true } : {};
+}
 
 /** The cheap part of a build: what a watch update sends when the graph's shape did not change. */
 export type RunStatusUpdate = Pick<BuiltRun, 'status' | 'shape'>;
@@ -66,7 +71,8 @@ export class DocumentRun {
     const quick = workflowRunStatus(this.object);
     if ('unavailable' in quick) return this.build();
     const message = meta.status?.message;
-    this.quick = { status: { runId: this.runId, statuses: quick.statuses, phase: quick.phase }, shape: `${quick.shape}:${quick.phase}:${message ?? ''}` };
+    const suspended = meta.spec?.suspend === true;
+    this.quick = { status: { runId: this.runId, statuses: quick.statuses, phase: quick.phase }, shape: `${quick.shape}:${quick.phase}${suspended ? '/suspended' : ''}:${message ?? ''}` };
     return this.quick;
   }
 
@@ -89,20 +95,21 @@ export class DocumentRun {
       return this.built;
     }
     const message = (this.object as Meta).status?.message;
+    const suspended = suspendedFlag(this.object);
     const g = workflowRunGraph(this.object);
     if ('unavailable' in g) {
       this.built = {
         result: empty,
         status: { runId: this.runId, statuses: {}, phase: argoPhaseStatus((this.object as Meta).status?.phase) },
-        info: { ...base, phase: argoPhaseStatus((this.object as Meta).status?.phase), unavailable: g.unavailable, ...(message ? { message } : {}) },
-        shape: `unavailable:${g.unavailable}`,
+        info: { ...base, phase: argoPhaseStatus((this.object as Meta).status?.phase), unavailable: g.unavailable, ...suspended, ...(message ? { message } : {}) },
+        shape: `unavailable:${g.unavailable}${suspended.suspended ? '/suspended' : ''}`,
       };
       return this.built;
     }
     this.built = {
       result: { graphs: [g.graph], diagnostics: [] },
       status: { runId: this.runId, statuses: g.statuses, phase: g.phase },
-      info: { ...base, phase: g.phase, ...(message ? { message } : {}) },
+      info: { ...base, phase: g.phase, ...suspended, ...(message ? { message } : {}) },
       shape: this.status().shape,
     };
     return this.built;
@@ -114,7 +121,7 @@ export class DocumentRun {
     const meta = (this.object as Meta).metadata ?? {};
     const status = (this.object as Meta).status;
     const phase = this.run.kind === 'SparkApplication' ? sparkRunGraph(this.object as SparkApplicationRun).phase : argoPhaseStatus(status?.phase);
-    return { runId: this.runId, name: meta.name ?? '', namespace: meta.namespace ?? '', phase, ...(status?.message ? { message: status.message } : {}) };
+    return { runId: this.runId, name: meta.name ?? '', namespace: meta.namespace ?? '', phase, ...suspendedFlag(this.object), ...(status?.message ? { message: status.message } : {}) };
   }
 }
 

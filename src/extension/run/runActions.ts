@@ -49,8 +49,8 @@ const specs: Record<RunAction, ActionSpec> = {
     applies: (r) => workflow(r) && active(r),
     confirm: (r) => ({ message: `Terminate ${r.ref.name}?`, detail: 'Running steps are killed at once and exit handlers do not run.', button: 'Terminate' }),
   },
-  suspend: { verb: 'suspend', applies: (r) => workflow(r) && r.phase === 'Running' },
-  resume: { verb: 'resume', applies: (r) => workflow(r) && r.phase === 'Running' },
+  suspend: { verb: 'suspend', applies: (r) => workflow(r) && r.phase === 'Running' && !r.suspended },
+  resume: { verb: 'resume', applies: (r) => workflow(r) && r.phase === 'Running' && r.suspended === true },
   retry: { verb: 'retry', applies: (r) => workflow(r) && r.phase === 'Failed' },
   resubmit: { verb: 'resubmit', applies: (r) => r.ref.kind !== 'Pod' },
   delete: {

@@ -76,6 +76,7 @@ export function mirrorRunUpdates(
   return (s) => {
     entry.phase = s.status.phase;
     entry.message = s.status.message;
+    entry.suspended = s.status.suspended;
     entry.timings = s.timings;
     // Executors come and go (Spark deletes them at the end): keep the last summary that had pods.
     entry.pods = summarizePods(s.pods) ?? entry.pods;

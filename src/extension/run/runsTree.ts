@@ -8,6 +8,8 @@ export interface RunEntry {
   /** Started by Debug as Component (the run and its pods carry the kindling.dev/debug label). */
   debug?: boolean;
   phase: RunPhase;
+  /** A Workflow suspended with Suspend (its phase stays Running): the menu offers Resume. */
+  suspended?: boolean;
   message?: string;
   timings: RunTimings;
   /** The file it ran (absent for runs found on the cluster whose file is not in this workspace). */
@@ -82,8 +84,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunEntry>, vsco
       ? formatMs(run.timings.finishedAt - (run.timings.invokedAt ?? run.timings.submittedAt ?? 0))
       : undefined;
     // Phase first: the side bar is narrow and cuts the description's end, and the phase is what a user looks for.
-    item.description = [run.phase, duration, run.kind ?? run.ref.kind, run.debug ? 'debug' : undefined, run.pods].filter(Boolean).join(' · ');
-    item.iconPath = run.debug && (run.phase === 'Pending' || run.phase === 'Running') ? new vscode.ThemeIcon('debug-alt', new vscode.ThemeColor('charts.orange')) : icons[run.phase];
+    item.description = [run.suspended ? `${run.phase} (suspended)` : run.phase, duration, run.kind ?? run.ref.kind, run.debug ? 'debug' : undefined, run.pods].filter(Boolean).join(' · ');
+    item.iconPath = run.suspended
+      ? new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('charts.yellow'))
+      : run.debug && (run.phase === 'Pending' || run.phase === 'Running') ? new vscode.ThemeIcon('debug-alt', new vscode.ThemeColor('charts.orange')) : icons[run.phase];
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**${run.ref.name}** — ${run.debug ? 'debug run, ' : ''}${run.ref.kind} in \`${run.ref.namespace}\`\n\n`);
     tooltip.appendMarkdown(`Phase: ${run.phase}${run.message ? ` — ${escapeMd(run.message)}` : ''}\n\n`);
@@ -94,9 +98,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunEntry>, vsco
     if (run.uri) tooltip.appendMarkdown(`File: \`${vscode.workspace.asRelativePath(run.uri)}\`${run.args.length ? ` ${escapeMd(run.args.join(' '))}` : ''}\n\n`);
     item.tooltip = tooltip;
     // `<state>/<kind>/<phase>`: menus match on each part (package.json `when`). kindling.run.done.succeeded:
-    // Promote This Run is offered on runs that succeeded only; Suspend on running Workflows; Retry on failed ones.
+    // Promote This Run is offered on runs that succeeded only; Suspend on running Workflows, Resume on
+    // suspended ones (`/suspended` after the phase); Retry on failed ones.
     const state = run.phase === 'Pending' || run.phase === 'Running' ? 'kindling.run.active' : run.phase === 'Succeeded' ? 'kindling.run.done.succeeded' : 'kindling.run.done';
-    item.contextValue = `${state}/${run.ref.kind.toLowerCase()}/${run.phase}`;
+    item.contextValue = `${state}/${run.ref.kind.toLowerCase()}/${run.phase}${run.suspended ? '/suspended' : ''}`;
     item.command = { command: 'kindling.showRunLogs', title: 'Show Logs', arguments: [run] };
     return item;
   }

@@ -47,3 +47,11 @@ test('a failed pod\'s reason is added to the run message once, without what the 
   assert.equal(withFailureDetail(undefined, 'Error: exit code 2'), 'Error: exit code 2');
   assert.equal(withFailureDetail('Stopped with strategy Terminate', undefined), 'Stopped with strategy Terminate');
 });
+
+test('a suspended Workflow is still Running to Argo; spec.suspend marks it suspended until it ends', () => {
+  assert.equal(workflowStatus({ spec: { suspend: true }, status: { phase: 'Running' } }).suspended, true);
+  assert.equal(workflowStatus({ spec: { suspend: true }, status: { phase: 'Running' } }).phase, 'Running');
+  assert.equal(workflowStatus({ status: { phase: 'Running' } }).suspended, undefined);
+  // Stopped while suspended: the run is over, nothing to resume.
+  assert.equal(workflowStatus({ spec: { suspend: true }, status: { phase: 'Failed' } }).suspended, undefined);
+});

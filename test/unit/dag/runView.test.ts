@@ -82,7 +82,8 @@ test('Next failed walks failed leaves in the order they started, wrapping; group
 });
 
 test('run actions follow the phase: stop/suspend while active, retry only after a failure', () => {
-  assert.deepEqual(runActionsFor('running'), ['stop', 'terminate', 'suspend', 'resume', 'resubmit', 'delete', 'copyName']);
+  assert.deepEqual(runActionsFor('running'), ['stop', 'terminate', 'suspend', 'resubmit', 'delete', 'copyName']);
+  assert.deepEqual(runActionsFor('running', true), ['stop', 'terminate', 'resume', 'resubmit', 'delete', 'copyName'], 'a suspended run offers Resume, not Suspend');
   assert.deepEqual(runActionsFor('failed'), ['retry', 'resubmit', 'delete', 'copyName']);
   assert.deepEqual(runActionsFor('succeeded'), ['resubmit', 'delete', 'copyName']);
 });
