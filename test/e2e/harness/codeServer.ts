@@ -140,11 +140,24 @@ export function chromiumPath(): string {
   throw new Error('chromium is not on PATH: run `bash scripts/setup-machine.sh` (Debian package chromium) or set KINDLING_CHROMIUM');
 }
 
-/** Builds and packages the extension when the .vsix is missing (the E2E tier tests what users install). */
+/** The newest modification time of the files below `dir` (0 when it does not exist). */
+function newestMtime(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds and packages the extension when the .vsix is missing or older than the build in dist/ (the
+ * E2E tier tests what users install; a stale .vsix would test yesterday's code after `npm run build`).
+ */
 export function ensureVsix(): string {
   if (process.env.KINDLING_E2E_VSIX) return process.env.KINDLING_E2E_VSIX;
   const vsix = vsixPath();
-  if (!existsSync(vsix)) {
+  if (!existsSync(vsix) || statSync(vsix).mtimeMs < newestMtime(join(repoRoot, 'dist'))) {
     const result = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'package.mjs')], { cwd: repoRoot, stdio: 'inherit' });
     if (result.status !== 0 || !existsSync(vsix)) throw new Error(`npm run package did not produce ${vsix}`);
   }
