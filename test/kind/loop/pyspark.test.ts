@@ -66,8 +66,11 @@ describe('PySpark as a SparkApplication on the Kindling kind cluster', () => {
     const hosts = /^executor hosts: (.*)$/m.exec(run.output)?.[1]?.split(',') ?? [];
     assert.equal(hosts.length, 2, `tasks ran on ${hosts.join(', ')}`);
     for (const h of hosts) assert.ok([...executorsSeen].some((p) => p === h || p.startsWith(h) || h.startsWith(p.slice(0, 50))), `${h} is one of the executor pods ${[...executorsSeen].join(', ')}`);
-    // What the Runs view shows for it: the driver and both executors.
-    assert.match(summarizePods([...run.pods.values()]) ?? '', /^driver Succeeded · executors 2 \w+/);
+    // What the Runs view shows for it: the driver and both executors. How each executor ends is
+    // Spark's race, not the job's: the driver stops them when the application ends, and one that is
+    // deleted before it exits by itself ends Failed (seen in a CI run: "executors 1 Succeeded, 1 Failed").
+    assert.match(summarizePods([...run.pods.values()]) ?? '', /^driver Succeeded · executors (2 \w+|1 \w+, 1 \w+)$/);
+    console.log(`[loop] pyspark executors ended: ${[...run.pods.values()].filter((p) => executorsSeen.has(p.name)).map((p) => `${p.name} ${p.phase}${p.reason ? ` (${p.reason})` : ''}`).join('; ')}`);
     const driver = [...run.pods.values()].find((p) => p.containers.includes('spark-kubernetes-driver'));
     assert.ok(driver, 'a driver pod');
     assert.equal(driver.phase, 'Succeeded');
