@@ -12,8 +12,11 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { DEFAULT_NAMESPACES } from '../src/core/cluster/addonPlan';
 import { controlPlaneContainerName } from '../src/core/cluster/kindConfig';
 import { REGISTRY_IMAGE } from '../src/core/cluster/versions';
+import { loadKubeConfig } from '../src/kube/client';
 import { createCluster, deleteCluster, type ClusterOptions } from '../src/kube/cluster/lifecycle';
 import { realManifestDir } from '../test/integration/cluster/kindTools';
 import { freePort } from '../test/kind/kindCluster';
@@ -46,6 +49,23 @@ class StepTrace {
     return this.marks
       .map((m, i) => `${m.label} ${(((this.marks[i + 1]?.at ?? endAt) - m.at) / 1000).toFixed(1)} s`)
       .join(' · ');
+  }
+}
+
+/**
+ * After a warm restart: when the node started, and when each controller pod's conditions turned true
+ * again, in seconds after it — where the wait for "running again" goes (kubelet, not Kindling).
+ */
+async function printPodRestartTimeline(env: NodeJS.ProcessEnv, opts: ClusterOptions, context: string): Promise<void> {
+  const startedAt = Date.parse(execFileSync('docker', ['inspect', '-f', '{{.State.StartedAt}}', controlPlaneContainerName(CLUSTER)], { env, encoding: 'utf8' }).trim());
+  const core = loadKubeConfig({ kubeconfigPath: opts.kubeconfigPath, context }).makeApiClient(CoreV1Api);
+  for (const namespace of [DEFAULT_NAMESPACES.argo, DEFAULT_NAMESPACES.sparkOperator, 'kube-system']) {
+    for (const pod of (await core.listNamespacedPod({ namespace })).items) {
+      const after = (t: Date | string | undefined) => (t ? `${((new Date(t).getTime() - startedAt) / 1000).toFixed(1)} s` : '-');
+      const conditions = (pod.status?.conditions ?? []).map((c) => `${c.type} ${after(c.lastTransitionTime)}`).join(', ');
+      const running = pod.status?.containerStatuses?.[0]?.state?.running?.startedAt;
+      console.log(`[bench:cluster]   ${namespace}/${pod.metadata?.name}: container started ${after(running)}; ${conditions}`);
+    }
   }
 }
 
@@ -85,6 +105,7 @@ async function main(): Promise<void> {
       const [restarted, warmRestartMs] = await timed(() => createCluster(opts));
       if (restarted.outcome !== 'started') throw new Error(`run ${i}: expected a warm restart, got "${restarted.outcome}"`);
       console.log(`[bench:cluster] run ${i} warm restart: ${trace.format(performance.now())}`);
+      await printPodRestartTimeline(env, opts, restarted.context);
       const [, deleteMs] = await timed(remove);
       samples.push({ createMs: Math.round(createMs), warmRestartMs: Math.round(warmRestartMs), deleteMs: Math.round(deleteMs) });
       console.log(`[bench:cluster] run ${i}/${runs}: create ${(createMs / 1000).toFixed(1)} s, warm restart ${(warmRestartMs / 1000).toFixed(1)} s, delete ${(deleteMs / 1000).toFixed(1)} s`);
