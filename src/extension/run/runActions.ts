@@ -92,6 +92,11 @@ export class RunActionCommands {
     }
     this.ctx.log.info(`${action} ${run.ref.kind} ${run.ref.name}: ${result.message}`);
     void vscode.window.showInformationMessage(`Kindling: ${result.message}`);
+    if (action === 'suspend' || action === 'resume') {
+      // At once, also for a listed run no watch follows: the row offers the other action next.
+      run.suspended = action === 'suspend';
+      if (this.tree.all().includes(run)) this.tree.update(run);
+    }
     if (action === 'delete' || (action === 'stop' && run.ref.kind !== 'Workflow')) this.tree.remove(run);
     else if (action === 'resubmit' && result.created) this.follow({ ...run, ref: result.created, phase: 'Pending', message: undefined, timings: {}, channel: undefined, dispose: undefined, pods: undefined }, kc, true);
     else if (action === 'retry' || action === 'resume') this.follow(run, kc, false);

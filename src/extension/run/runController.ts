@@ -322,6 +322,7 @@ export class RunController implements vscode.Disposable {
         kind: r.kind,
         debug: r.labels[DEBUG_LABEL] === 'true',
         phase: r.status.phase,
+        suspended: r.status.suspended,
         message: r.status.message,
         timings: {},
         uri: folder && source ? vscode.Uri.joinPath(folder.uri, source) : undefined,
