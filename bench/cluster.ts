@@ -66,6 +66,12 @@ async function printPodRestartTimeline(env: NodeJS.ProcessEnv, opts: ClusterOpti
       const running = pod.status?.containerStatuses?.[0]?.state?.running?.startedAt;
       console.log(`[bench:cluster]   ${namespace}/${pod.metadata?.name}: container started ${after(running)}; ${conditions}`);
     }
+    if (namespace === 'kube-system') continue;
+    // What the kubelet said about the controllers' pods since the node started.
+    for (const e of (await core.listNamespacedEvent({ namespace })).items) {
+      const at = e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp;
+      if (at && new Date(at).getTime() >= startedAt) console.log(`[bench:cluster]     event ${(((new Date(at).getTime() - startedAt) / 1000)).toFixed(1)} s ${e.involvedObject.name} ${e.reason}: ${e.message ?? ''}`);
+    }
   }
 }
 
