@@ -34,6 +34,8 @@ export function ensureHarness(options?: { force?: boolean }): Promise<Harness>;
 export const defaultUserSettings: Record<string, unknown>;
 export function writeUserSettings(userDataDir: string, extra?: Record<string, unknown>): string;
 export function vsixPath(): string;
+/** Packages when the .vsix is missing or older than its sources: why it packaged, or undefined. */
+export function ensureFreshVsix(vsix?: string): string | undefined;
 export function installExtension(
   harness: Pick<Harness, 'node' | 'entry'>,
   options: { vsix: string; userDataDir: string; extensionsDir: string },

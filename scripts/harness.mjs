@@ -11,7 +11,7 @@
 //   node scripts/harness.mjs --json     print the harness description as JSON (for other tools)
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -333,6 +333,31 @@ export function writeUserSettings(userDataDir, extra = {}) {
 export function vsixPath() {
   const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
   return join(repoRoot, `kindling-${version}.vsix`);
+}
+
+/** What the .vsix is built from: a change to any of these after packaging makes it stale. */
+const VSIX_SOURCES = ['package.json', 'src', 'webview', 'media', 'schemas'];
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
+}
+
+/**
+ * Packages the extension (scripts/package.mjs) when the .vsix is missing or older than its sources,
+ * so an E2E run tests the current code, not an earlier package. Returns why it packaged, or
+ * undefined when the .vsix was current; throws when packaging fails.
+ */
+export function ensureFreshVsix(vsix = vsixPath()) {
+  const packaged = existsSync(vsix) ? statSync(vsix).mtimeMs : 0;
+  const newer = VSIX_SOURCES.filter((p) => newestMtime(join(repoRoot, p)) > packaged);
+  if (packaged && !newer.length) return undefined;
+  const reason = packaged ? `${newer.join(', ')} changed since ${vsix} was packaged` : `${vsix} is missing`;
+  const result = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'package.mjs')], { cwd: repoRoot, stdio: 'inherit' });
+  if (result.status !== 0 || !existsSync(vsix)) throw new Error(`${reason}, and npm run package did not produce it`);
+  return reason;
 }
 
 /** Installs a .vsix into an extensions folder with code-server's own CLI; throws with its output on failure. */

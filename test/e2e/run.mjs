@@ -1,15 +1,14 @@
 // E2E tier: real VS Code (code-server) driven through Debian's chromium by playwright-core.
 // Installs the harness when it is not cached yet (scripts/harness.mjs), packages the extension when
-// the .vsix is missing, then runs test/e2e/**/*.test.ts one file at a time (each starts its own
-// code-server). Promote tests use the shared test environment's control planes, so the tier brings
+// the .vsix is missing or older than its sources, then runs test/e2e/**/*.test.ts one file at a time
+// (each starts its own code-server). Promote tests use the shared test environment's control planes, so the tier brings
 // them up when they are down and leaves them as found (scripts/lib/testenvSession.mjs); the tests on
 // real containers use the test Docker engine, which the tier holds the same way (testenv/kind/env.mjs).
 // The TAP report goes to $KINDLING_TAP_FILE (scripts/test.mjs adds it up).
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureHarness, vsixPath } from '../../scripts/harness.mjs';
+import { ensureFreshVsix, ensureHarness, vsixPath } from '../../scripts/harness.mjs';
 import { findTests, runNodeTests } from '../../scripts/lib/nodeTest.mjs';
 import { useTestenv } from '../../scripts/lib/testenvSession.mjs';
 import { ensureKindTestEnv, stopKindTestEnv } from '../../testenv/kind/env.mjs';
@@ -41,18 +40,13 @@ if (process.env.KINDLING_E2E_VSIX) {
   }
   console.log(`[e2e] testing ${vsix} (KINDLING_E2E_VSIX)`);
 } else {
-  // The tier tests what users install: package when the .vsix is missing or older than its sources.
-  const packaged = existsSync(vsix) ? statSync(vsix).mtimeMs : 0;
-  const newer = ['package.json', 'src', 'webview', 'media', 'schemas'].filter((p) => newestMtime(join(root, p)) > packaged);
-  if (packaged && !newer.length) {
-    console.log(`[e2e] testing ${vsix}, packaged ${Math.round((Date.now() - packaged) / 60_000)} min ago`);
-  } else {
-    console.log(`[e2e] ${packaged ? `${newer.join(', ')} changed since ${vsix} was packaged` : `${vsix} is missing`}: packaging the extension (npm run package)`);
-    const result = spawnSync(process.execPath, [join(root, 'scripts', 'package.mjs')], { cwd: root, stdio: 'inherit' });
-    if (result.status !== 0 || !existsSync(vsix)) {
-      console.error('[e2e] packaging failed');
-      process.exit(1);
-    }
+  // The tier tests what users install: packaged again when the .vsix is missing or older than its sources.
+  try {
+    const packagedBecause = ensureFreshVsix(vsix);
+    console.log(packagedBecause ? `[e2e] packaged the extension (${packagedBecause})` : `[e2e] testing ${vsix}, packaged ${Math.round((Date.now() - statSync(vsix).mtimeMs) / 60_000)} min ago`);
+  } catch (error) {
+    console.error(`[e2e] packaging failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
   }
 }
 
@@ -78,10 +72,3 @@ try {
 }
 console.log(`[e2e] ${files.length} file(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 process.exit(code);
-
-function newestMtime(path) {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
-}

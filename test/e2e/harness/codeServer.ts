@@ -47,12 +47,12 @@
  * default `chromium` on PATH), KINDLING_E2E_HEADED=1 (a visible browser, for a desktop session),
  * KINDLING_CACHE_DIR (where the harness is cached).
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import type { ChildProcess } from 'node:child_process';
 import {
+  ensureFreshVsix,
   ensureHarness,
   findFreePort,
   installExtension,
@@ -140,27 +140,14 @@ export function chromiumPath(): string {
   throw new Error('chromium is not on PATH: run `bash scripts/setup-machine.sh` (Debian package chromium) or set KINDLING_CHROMIUM');
 }
 
-/** The newest modification time of the files below `dir` (0 when it does not exist). */
-function newestMtime(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
-}
-
 /**
- * Builds and packages the extension when the .vsix is missing or older than the build in dist/ (the
- * E2E tier tests what users install; a stale .vsix would test yesterday's code after `npm run build`).
+ * The .vsix to test, packaged again when it is missing or older than its sources (the E2E tier tests
+ * what users install; a stale .vsix would test yesterday's code).
  */
 export function ensureVsix(): string {
   if (process.env.KINDLING_E2E_VSIX) return process.env.KINDLING_E2E_VSIX;
   const vsix = vsixPath();
-  if (!existsSync(vsix) || statSync(vsix).mtimeMs < newestMtime(join(repoRoot, 'dist'))) {
-    const result = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'package.mjs')], { cwd: repoRoot, stdio: 'inherit' });
-    if (result.status !== 0 || !existsSync(vsix)) throw new Error(`npm run package did not produce ${vsix}`);
-  }
+  ensureFreshVsix(vsix);
   return vsix;
 }
 
