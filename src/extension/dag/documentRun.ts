@@ -71,8 +71,7 @@ export class DocumentRun {
     const quick = workflowRunStatus(this.object);
     if ('unavailable' in quick) return this.build();
     const message = meta.status?.message;
-    const suspended = meta.spec?.suspend === true;
-    this.quick = { status: { runId: this.runId, statuses: quick.statuses, phase: quick.phase }, shape: `${quick.shape}:${quick.phase}${suspended ? '/suspended' : ''}:${message ?? ''}` };
+    this.quick = { status: { runId: this.runId, statuses: quick.statuses, phase: quick.phase }, shape: `${quick.shape}:${quick.phase}${suspendedFlag(meta).suspended ? '/suspended' : ''}:${message ?? ''}` };
     return this.quick;
   }
 

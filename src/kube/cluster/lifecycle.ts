@@ -148,13 +148,12 @@ export async function createCluster(opts: ClusterOptions): Promise<CreateResult>
       report(step, `Creating kind cluster "${opts.clusterName}" (the first run pulls the node image, a few minutes)`);
       // The node starts empty: save the preload images while kind boots it, and import them while
       // kubeadm starts the control plane (preloadArchive.ts).
-      const preload = preloadImages.length ? new PreloadArchive(engine, kind, opts.clusterName, preloadImages, opts.storageDir, opts.signal) : undefined;
-      archive = preload;
+      if (preloadImages.length) archive = new PreloadArchive(engine, kind, opts.clusterName, preloadImages, opts.storageDir, opts.signal);
       // If we are cancelled while kind runs, its node container may survive: say so.
       leftBehind = true;
       const onLine = (line: string) => {
         opts.onLog?.(line);
-        preload?.watchKindLine(line);
+        archive?.watchKindLine(line);
       };
       const result = await kind.createCluster(configPath, { kubeconfigPath: opts.kubeconfigPath, signal: opts.signal, onLine });
       if (result.code !== 0) {
