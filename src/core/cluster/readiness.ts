@@ -51,14 +51,26 @@ export function isPermanentPullFailure(reason: string): boolean {
 }
 
 /**
+ * How long a controller restarted after a warm restart must have stayed up. Its first starts come
+ * before the API server is ready and fail; the kind tier saw the Spark operator Ready and then down
+ * again right after Create had returned.
+ */
+export const RESTART_STABLE_MS = 5000;
+
+/**
  * After a warm restart the API server serves the status it had when the node stopped, so a
  * Deployment still reads Available while its pods are being restarted. Running again means: a pod
- * is Ready and every container of it started after `notBefore` (the node's start).
+ * is Ready, its containers started after `notBefore` (the node's start), and it has been running for
+ * RESTART_STABLE_MS at `now`.
  */
-export function runningAgainSince(pods: readonly PodSummary[], notBefore: Date): boolean {
+export function runningAgainSince(pods: readonly PodSummary[], notBefore: Date, now: Date = new Date()): boolean {
   // startedAt has one-second resolution: allow the second the node was started in.
   const floor = Math.floor(notBefore.getTime() / 1000) * 1000;
-  return pods.some((p) => p.ready === true && p.runningSince !== undefined && Date.parse(p.runningSince) >= floor);
+  return pods.some((p) => {
+    if (p.ready !== true || p.runningSince === undefined) return false;
+    const since = Date.parse(p.runningSince);
+    return since >= floor && now.getTime() - since >= RESTART_STABLE_MS;
+  });
 }
 
 export function isDeploymentAvailable(d: DeploymentStatusLike | undefined): boolean {

@@ -62,4 +62,8 @@ test('after a warm restart, stale Ready pods do not count; pods started since th
   // startedAt is whole seconds: the second of the restart itself counts.
   assert.equal(runningAgainSince([{ name: 'p', waiting: [], ready: true, runningSince: '2026-12-04T10:00:00Z' }], restart), true);
   assert.equal(runningAgainSince([{ name: 'p', waiting: [], ready: true }], restart), false);
+  // Up only 2 s: not yet (its first starts after a restart fail); 6 s: running again.
+  const started = [{ name: 'p', waiting: [], ready: true, runningSince: '2026-12-04T10:00:10Z' }];
+  assert.equal(runningAgainSince(started, restart, new Date('2026-12-04T10:00:12Z')), false);
+  assert.equal(runningAgainSince(started, restart, new Date('2026-12-04T10:00:16Z')), true);
 });
