@@ -19,7 +19,9 @@ import { buildMirrorHostsToml } from '../../src/core/cluster/mirrors';
 import { buildRegistryHostsToml, registryContainerName } from '../../src/core/cluster/registry';
 import { ARGO_CONTROLLER_IMAGE, REGISTRY_IMAGE, SPARK_OPERATOR_IMAGE } from '../../src/core/cluster/versions';
 import { loadKubeConfig } from '../../src/kube/client';
+import { ContainerEngineCli } from '../../src/kube/cluster/engine';
 import { createCluster, deleteCluster, type ClusterOptions, type CreateResult } from '../../src/kube/cluster/lifecycle';
+import { watchRestartBackOff } from '../../src/kube/cluster/restartBackOff';
 import { clusterOptions, docker, freePort, imageWithLabel, kindTier, runPod, type KindTier } from './kindCluster';
 
 const CLUSTER = 'kindling-kt';
@@ -207,6 +209,67 @@ describe('Create Local Cluster on a real kind cluster', () => {
         const startedAt = p.status?.containerStatuses?.[0].state?.running?.startedAt;
         assert.ok(startedAt && new Date(startedAt).getTime() >= Math.floor(restartedAt / 1000) * 1000, `${p.metadata?.name} started ${String(startedAt)}, node ${after[0].State.StartedAt}`);
       }
+    }
+  });
+
+  test('a container that fails its first starts is started again at once when Kindling restarts the kubelet; running ones are left alone', async () => {
+    assert.ok(kc, 'the cluster was created');
+    const apps = kc.makeApiClient(AppsV1Api);
+    const core = kc.makeApiClient(CoreV1Api);
+    const namespace = DEFAULT_NAMESPACES.runner;
+    const name = `backoff-${randomBytes(3).toString('hex')}`;
+    const argoPod = async () => (await core.listNamespacedPod({ namespace: DEFAULT_NAMESPACES.argo })).items.find((p) => p.status?.phase === 'Running');
+    const argoBefore = (await argoPod())?.status?.containerStatuses?.[0];
+    // Fails its first two starts (an emptyDir keeps the count across restarts), then stays up: like
+    // a controller that started before the node's network was ready. On its own the kubelet starts
+    // it the third time only after its first back-off, 10 s (16 s when tried by hand here).
+    const script = 'n=$(cat /state/n 2>/dev/null || echo 0); echo $((n+1)) > /state/n; [ "$n" -ge 2 ] && exec sleep 3600; echo "start $n fails"; exit 1';
+    const logs: string[] = [];
+    const watch = watchRestartBackOff(kc, { engine: new ContainerEngineCli('docker', tier.env), nodes: [node], deployments: [{ namespace, name }], intervalMs: 250, onLog: (l) => logs.push(l) });
+    try {
+      await apps.createNamespacedDeployment({
+        namespace,
+        body: {
+          metadata: { name, namespace },
+          spec: {
+            selector: { matchLabels: { app: name } },
+            template: {
+              metadata: { labels: { app: name } },
+              spec: {
+                terminationGracePeriodSeconds: 0,
+                containers: [{ name: 'main', image: ARGO_CONTROLLER_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', script], volumeMounts: [{ name: 'state', mountPath: '/state' }] }],
+                volumes: [{ name: 'state', emptyDir: {} }],
+              },
+            },
+          },
+        },
+      });
+      const statusOf = async () => (await core.listNamespacedPod({ namespace, labelSelector: `app=${name}` })).items[0]?.status?.containerStatuses?.[0];
+      let status = await statusOf();
+      for (let i = 0; i < 240 && !status?.state?.running; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        status = await statusOf();
+      }
+      const restarted = await watch.stop();
+      assert.equal(restarted, true, logs.join('\n'));
+      assert.match(logs.join('\n'), /restarting the kubelet/);
+      assert.ok(status?.state?.running, `running: ${JSON.stringify(status?.state)}`);
+      assert.equal(status?.restartCount, 2, 'the third start is the one that stays up');
+      const failedAt = Date.parse(String(status?.lastState?.terminated?.finishedAt));
+      const startedAt = Date.parse(String(status?.state?.running?.startedAt));
+      console.log(`[kind] back-off cut: third start ${((startedAt - failedAt) / 1000).toFixed(0)} s after the second failure`);
+      // Whole seconds on both sides: well under the kubelet's 10 s, not a lucky rounding.
+      assert.ok(startedAt - failedAt <= 6000, `started ${startedAt - failedAt} ms after the failure`);
+
+      // The kubelet restart did not restart containers that were running.
+      const argoAfter = (await argoPod())?.status?.containerStatuses?.[0];
+      assert.equal(argoAfter?.containerID, argoBefore?.containerID);
+      assert.equal(argoAfter?.restartCount, argoBefore?.restartCount);
+      const nodes = await core.listNode();
+      assert.ok(nodes.items[0].status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'), 'node Ready');
+    } finally {
+      await watch.stop();
+      await apps.deleteNamespacedDeployment({ name, namespace }).catch(() => undefined);
     }
   });
 

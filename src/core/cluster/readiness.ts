@@ -24,6 +24,8 @@ export interface PodSummary {
   ready?: boolean;
   /** The earliest `state.running.startedAt` over its containers (ISO time); undefined while any is not running. */
   runningSince?: string;
+  /** A container's current state is terminated (the pod's containers restart always, as a Deployment's do). */
+  exited?: boolean;
 }
 
 /** Reasons kubelet gives a container whose image it could not get. */
@@ -52,8 +54,8 @@ export function isPermanentPullFailure(reason: string): boolean {
 
 /**
  * How long a controller restarted after a warm restart must have stayed up. Its first starts come
- * before the API server is ready and fail; the kind tier saw the Spark operator Ready and then down
- * again right after Create had returned.
+ * before kube-proxy has written the Service rules again and fail (kube/cluster/restartBackOff.ts);
+ * the kind tier saw the Spark operator Ready and then down again right after Create had returned.
  */
 export const RESTART_STABLE_MS = 5000;
 
@@ -71,6 +73,20 @@ export function runningAgainSince(pods: readonly PodSummary[], notBefore: Date, 
     const since = Date.parse(p.runningSince);
     return since >= floor && now.getTime() - since >= RESTART_STABLE_MS;
   });
+}
+
+/**
+ * Whether a container of these pods has exited and waits for the kubelet to start it again: in
+ * its crash-loop back-off, or exited and not yet reported as backing off (the kubelet can take
+ * seconds to report the back-off it already applies).
+ */
+export function waitsForRestart(pods: readonly PodSummary[]): boolean {
+  return pods.some((p) => p.exited === true || p.waiting.some((w) => w.reason === 'CrashLoopBackOff'));
+}
+
+/** A health endpoint answered 200: `head` is the first line of its HTTP response. */
+export function isHealthzOk(head: string): boolean {
+  return /^HTTP\/1\.[01] 200\b/.test(head.trim());
 }
 
 export function isDeploymentAvailable(d: DeploymentStatusLike | undefined): boolean {

@@ -111,6 +111,11 @@ export class ContainerEngineCli {
     await this.ok(['network', 'connect', KIND_NETWORK, name]);
   }
 
+  /** Runs a program in a container (`exec`), without a shell of ours in between. */
+  execIn(container: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+    return this.exec(['exec', container, ...args], opts);
+  }
+
   /** Writes a file into a node container (`docker exec -i node cp /dev/stdin path`, as kind's guide does). */
   async writeFileInContainer(container: string, dir: string, file: string, content: string): Promise<void> {
     await this.ok(['exec', container, 'mkdir', '-p', dir]);

@@ -25,6 +25,7 @@ import { loadManifests } from './manifestStore';
 import { PreloadArchive } from './preloadArchive';
 import { gatherProbes } from './probes';
 import { ADDON_LABELS, ImagePullFailedError } from './readiness';
+import { watchRestartBackOff } from './restartBackOff';
 
 export interface ClusterOptions {
   clusterName: string;
@@ -222,6 +223,8 @@ export async function createCluster(opts: ClusterOptions): Promise<CreateResult>
     // Restarting an unchanged cluster: its add-ons are still there, only the controllers need waiting for.
     const unchanged = outcome !== 'created' && (await isPlanApplied(kc, plan));
     if (unchanged) report('addons', 'The add-ons are as Kindling applied them: not applying them again');
+    // After a warm restart the controllers may sit out a crash-loop back-off they no longer need.
+    const backOff = restartedAt ? watchRestartBackOff(kc, { engine, nodes: nodes.map((n) => n.name), deployments: plan.health, onLog: opts.onLog }) : undefined;
     try {
       await installAddons(kc, unchanged ? waitsOnly(plan) : plan, {
         signal: opts.signal,
@@ -246,6 +249,8 @@ export async function createCluster(opts: ClusterOptions): Promise<CreateResult>
         error.message,
         leftBehind,
       );
+    } finally {
+      await backOff?.stop();
     }
     if (!unchanged) {
       // Best effort: without the record the next restart applies again, which is only slower.

@@ -56,18 +56,19 @@ export function summarizePod(pod: V1Pod): PodSummary {
       .filter((s) => Boolean(s.state?.waiting?.reason))
       .map((s) => ({ reason: s.state?.waiting?.reason ?? '', message: s.state?.waiting?.message, image: s.image })),
     ready: pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    exited: statuses.some((s) => s.state?.terminated !== undefined),
     runningSince: allRunning ? new Date(Math.min(...started.map((t) => new Date(t as Date | string).getTime()))).toISOString() : undefined,
   };
 }
 
-async function podsOf(core: CoreV1Api, deployment: V1Deployment | undefined, namespace: string): Promise<PodSummary[]> {
+export async function podsOf(core: CoreV1Api, deployment: V1Deployment | undefined, namespace: string): Promise<PodSummary[]> {
   const selector = deployment?.spec?.selector?.matchLabels;
   if (!selector) return [];
   const pods = await core.listNamespacedPod({ namespace, labelSelector: Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',') });
   return pods.items.map(summarizePod);
 }
 
-async function readDeployment(apps: AppsV1Api, check: DeploymentCheck): Promise<V1Deployment | undefined> {
+export async function readDeployment(apps: AppsV1Api, check: Pick<DeploymentCheck, 'namespace' | 'name'>): Promise<V1Deployment | undefined> {
   try {
     return await apps.readNamespacedDeployment({ name: check.name, namespace: check.namespace });
   } catch (error) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { imageInPullError, imagePullFix, imageRegistry, normalizePreloadImages, pullsAlways } from '../../../src/core/cluster/imagePull';
-import { findImagePullFailure, isPermanentPullFailure, runningAgainSince } from '../../../src/core/cluster/readiness';
+import { findImagePullFailure, isHealthzOk, waitsForRestart, isPermanentPullFailure, runningAgainSince } from '../../../src/core/cluster/readiness';
 
 test('the registry of an image follows Docker’s rule', () => {
   assert.equal(imageRegistry('quay.io/argoproj/workflow-controller:v3.6.15'), 'quay.io');
@@ -66,4 +66,19 @@ test('after a warm restart, stale Ready pods do not count; pods started since th
   const started = [{ name: 'p', waiting: [], ready: true, runningSince: '2026-12-04T10:00:10Z' }];
   assert.equal(runningAgainSince(started, restart, new Date('2026-12-04T10:00:12Z')), false);
   assert.equal(runningAgainSince(started, restart, new Date('2026-12-04T10:00:16Z')), true);
+});
+
+test('after a warm restart: a controller waiting to be started again, and kube-proxy healthy, are told apart', () => {
+  assert.equal(waitsForRestart([{ name: 'a', waiting: [] }, { name: 'b', waiting: [{ reason: 'CrashLoopBackOff', message: 'back-off 10s restarting failed container' }] }]), true);
+  // Exited, the back-off not reported yet.
+  assert.equal(waitsForRestart([{ name: 'a', waiting: [], exited: true }]), true);
+  // Starting, running or pulling is not a back-off a kubelet restart would shorten.
+  assert.equal(waitsForRestart([{ name: 'a', waiting: [{ reason: 'ContainerCreating' }, { reason: 'ImagePullBackOff' }] }]), false);
+  assert.equal(waitsForRestart([{ name: 'a', waiting: [], exited: false, runningSince: '2026-12-04T10:00:00Z' }]), false);
+  assert.equal(waitsForRestart([]), false);
+  assert.equal(isHealthzOk('HTTP/1.0 200 OK\r\n'), true);
+  assert.equal(isHealthzOk('HTTP/1.1 200 OK'), true);
+  assert.equal(isHealthzOk('HTTP/1.0 503 Service Unavailable'), false);
+  assert.equal(isHealthzOk('HTTP/1.0 2000'), false);
+  assert.equal(isHealthzOk(''), false);
 });
