@@ -7,8 +7,8 @@
  *
  * The kubelet keeps that back-off in memory. So once kube-proxy is healthy and a watched controller
  * has exited and not started again, restarting the kubelet in the node starts it at once (running
- * containers are not touched by a kubelet restart). Done at most once per Create: a controller that fails again after it
- * has a real problem, which the wait for the Deployments explains.
+ * containers are not touched by a kubelet restart). Done at most once per Create: a controller that
+ * fails again after it has a real problem, which the wait for the Deployments explains.
  */
 import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { isHealthzOk, waitsForRestart } from '../../core/cluster/readiness';
