@@ -23,6 +23,9 @@ const KUBE_PROXY_HEALTHZ_PORT = 10256;
 /** No curl in every node image; bash's /dev/tcp is enough for one HTTP/1.0 request. */
 const HEALTHZ_REQUEST = `exec 3<>/dev/tcp/127.0.0.1/${KUBE_PROXY_HEALTHZ_PORT} && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3`;
 
+/** How long stop() waits for a round in flight (a kubelet restart takes ~1 s). */
+const STOP_GRACE_MS = 3000;
+
 export interface BackOffWatchOptions {
   engine: ContainerEngineCli;
   /** The cluster's node containers. */
@@ -57,18 +60,20 @@ async function anyBackingOff(kc: KubeConfig, deployments: BackOffWatchOptions['d
  */
 export function watchRestartBackOff(kc: KubeConfig, opts: BackOffWatchOptions): BackOffWatch {
   const stopped = new AbortController();
-  const loop = async (): Promise<boolean> => {
+  let restarted = false;
+  const loop = async (): Promise<void> => {
     while (!stopped.signal.aborted) {
       try {
         if (await anyBackingOff(kc, opts.deployments)) {
           const healthy = await Promise.all(opts.nodes.map((n) => kubeProxyHealthy(opts.engine, n, stopped.signal)));
           if (healthy.every(Boolean)) {
             opts.onLog?.('A controller started before the node\'s network was ready and waits out the kubelet\'s back-off: restarting the kubelet to start it now');
+            restarted = true;
             for (const node of opts.nodes) {
               const result = await opts.engine.execIn(node, ['systemctl', 'restart', 'kubelet'], { timeoutMs: 30_000 });
               if (result.code !== 0) opts.onLog?.(`could not restart the kubelet in ${node}: ${describeFailure('systemctl', result)}`);
             }
-            return true;
+            return;
           }
         }
       } catch (error) {
@@ -77,13 +82,14 @@ export function watchRestartBackOff(kc: KubeConfig, opts: BackOffWatchOptions): 
       }
       await sleep(opts.intervalMs ?? 500, stopped.signal).catch(() => undefined);
     }
-    return false;
   };
   const done = loop();
   return {
     stop: async () => {
       stopped.abort();
-      return done;
+      // A request to an API server that stopped answering must not hold up Create's own result.
+      await Promise.race([done, sleep(STOP_GRACE_MS)]);
+      return restarted;
     },
   };
 }
