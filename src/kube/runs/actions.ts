@@ -131,6 +131,27 @@ export async function resumeRun(kc: KubeConfig, ref: ResourceRef, now: () => Dat
 const NODE_ID_ANNOTATION = 'workflows.argoproj.io/node-id';
 const WORKFLOW_LABEL = 'workflows.argoproj.io/workflow';
 
+/** How long Retry waits for the deleted pods to be gone before it gives up, the run left as it was. */
+const PODS_GONE_TIMEOUT_MS = 60_000;
+
+async function waitForPodsGone(core: CoreV1Api, ref: ResourceRef, names: readonly string[]): Promise<void> {
+  const deadline = Date.now() + PODS_GONE_TIMEOUT_MS;
+  let left = [...names];
+  while (left.length) {
+    const pods = await core.listNamespacedPod({ namespace: ref.namespace, labelSelector: `${WORKFLOW_LABEL}=${ref.name}` });
+    const present = new Set(pods.items.map((p) => p.metadata?.name));
+    left = left.filter((n) => present.has(n));
+    if (!left.length) return;
+    if (Date.now() >= deadline) {
+      throw new RunError(
+        `${ref.name} was not retried: ${left.length} of its old pods (${left.slice(0, 3).join(', ')}${left.length > 3 ? ', …' : ''}) were still being deleted after ${PODS_GONE_TIMEOUT_MS / 1000} s. The run is unchanged; retry again once they are gone (a finalizer may hold them).`,
+        'other',
+      );
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /** Retry failed, as `argo retry` does it: failed nodes reset, succeeded ones kept, the reset nodes' pods deleted. */
 export async function retryRun(kc: KubeConfig, ref: ResourceRef, now: () => Date = () => new Date()): Promise<ActionResult> {
   requireWorkflow(ref, 'Retry');
@@ -154,13 +175,17 @@ export async function retryRun(kc: KubeConfig, ref: ResourceRef, now: () => Date
       await Promise.all(
         doomed.map(async (p) => {
           try {
-            await core.deleteNamespacedPod({ name: p.metadata?.name ?? '', namespace: ref.namespace });
+            // They have finished: no grace period to wait out.
+            await core.deleteNamespacedPod({ name: p.metadata?.name ?? '', namespace: ref.namespace, gracePeriodSeconds: 0 });
             deleted++;
           } catch (err) {
             if (statusCodeOf(err) !== 404) throw err;
           }
         }),
       );
+      // Pod names follow node ids: a pod still terminating when the run is written back is found
+      // again by the controller, which then reports the old failure instead of running the node.
+      await waitForPodsGone(core, ref, doomed.map((p) => p.metadata?.name ?? ''));
     }
     await custom.replaceNamespacedCustomObject({ ...api(ref), body: retried.workflow });
     const failedLeaves = retried.plan.deleted.length;
