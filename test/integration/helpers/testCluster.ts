@@ -23,7 +23,7 @@
  *     const wf = await waitFor(async () => { … return done ? obj : undefined; }, { timeoutMs: 60_000, what: 'workflow Succeeded' });
  *   });
  */
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -46,6 +46,22 @@ export const RESTRICTED_NAMESPACE = 'kindling-team';
 export const TEST_NAMESPACE_LABEL = 'kindling.dev/test-namespace';
 /** Annotation that makes KWOK fail a pod (phase Failed, exit code 1) instead of completing it. */
 export const FAIL_ANNOTATION = 'kindling.dev/fail';
+/**
+ * Annotation that keeps a KWOK pod Running until it is set to anything but "true" (releasePods). For
+ * tests that must act while a step runs: a timed delay can pass unseen when the controllers are busy.
+ */
+export const HOLD_ANNOTATION = 'kindling.dev/hold';
+
+/** Lets the held pods matching `labelSelector` finish (KWOK's completion delay starts then). Returns their names. */
+export async function releasePods(cluster: TestCluster, namespace: string, labelSelector: string): Promise<string[]> {
+  const core = cluster.kc.makeApiClient(CoreV1Api);
+  const held = (await core.listNamespacedPod({ namespace, labelSelector })).items.filter((p) => p.metadata?.annotations?.[HOLD_ANNOTATION] === 'true');
+  for (const p of held) {
+    const name = p.metadata?.name ?? '';
+    await core.patchNamespacedPod({ namespace, name, body: { metadata: { annotations: { [HOLD_ANNOTATION]: 'released' } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+  }
+  return held.map((p) => p.metadata?.name ?? '');
+}
 
 export function testenvDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.KINDLING_TESTENV_DIR || path.join(os.homedir(), '.cache', 'kindling', 'testenv', 'run');

@@ -8,13 +8,13 @@ import { describe, test } from 'node:test';
 import type { ResourceRef } from '../../../src/core/component';
 import { phaseCounts, workflowRunGraph } from '../../../src/core/pipelineRun/runGraph';
 import { ActionRefused, deleteRun, resubmitRun, resumeRun, retryRun, shutdownRun, suspendRun } from '../../../src/kube/runs/actions';
-import { FAIL_ANNOTATION, getCluster, useNamespace, waitFor } from '../helpers/testCluster';
+import { FAIL_ANNOTATION, HOLD_ANNOTATION, getCluster, releasePods, useNamespace, waitFor } from '../helpers/testCluster';
 
 const local = getCluster('local');
 const custom = local.kc.makeApiClient(CustomObjectsApi);
 const core = local.kc.makeApiClient(CoreV1Api);
 const wfApi = { group: 'argoproj.io', version: 'v1alpha1', plural: 'workflows' } as const;
-const HOLD = 'pod-complete.stage.kwok.x-k8s.io/delay';
+const COMPLETE_DELAY = 'pod-complete.stage.kwok.x-k8s.io/delay';
 
 interface Node {
   id: string;
@@ -140,7 +140,7 @@ describe('run actions on the real Argo controller', () => {
         entrypoint: 'long',
         onExit: 'cleanup',
         templates: [
-          { name: 'long', metadata: { annotations: { [HOLD]: '120s' } }, container },
+          { name: 'long', metadata: { annotations: { [COMPLETE_DELAY]: '120s' } }, container },
           { name: 'cleanup', container },
         ],
       },
@@ -171,7 +171,9 @@ describe('run actions on the real Argo controller', () => {
         entrypoint: 'main',
         templates: [
           { name: 'main', steps: [[{ name: 'first', template: 'slow' }], [{ name: 'approve', template: 'approve' }], [{ name: 'second', template: 'quick' }]] },
-          { name: 'slow', metadata: { annotations: { [HOLD]: '4s' } }, container },
+          // Held Running until the test lets it finish: the suspend must land while it runs, however
+          // slow the controller is after the 1,000-item test (a 4 s delay once passed unseen in CI).
+          { name: 'slow', metadata: { annotations: { [HOLD_ANNOTATION]: 'true' } }, container },
           { name: 'approve', suspend: {} },
           { name: 'quick', container },
         ],
@@ -181,6 +183,7 @@ describe('run actions on the real Argo controller', () => {
     await suspendRun(local.kc, ref(namespace, 'paused'));
     const suspended = await get(namespace, 'paused');
     assert.equal(suspended.spec.suspend, true);
+    assert.equal((await releasePods(local, namespace, 'workflows.argoproj.io/workflow=paused')).length, 1, "the first step's pod released");
     await waitPhase(namespace, 'paused', (wf) => nodes(wf).some((n) => n.displayName === 'first' && n.phase === 'Succeeded'), 'first step done');
     // While suspended, the controller starts nothing after it.
     await new Promise((r) => setTimeout(r, 4000));

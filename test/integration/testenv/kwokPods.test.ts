@@ -1,9 +1,10 @@
 // KWOK's stage set on the local cluster: long-running pods become Ready (Deployments go Available),
-// finite pods complete, and the kindling.dev/fail annotation fails a pod.
+// finite pods complete, the kindling.dev/fail annotation fails a pod, and kindling.dev/hold keeps one
+// Running until the test releases it.
 import { AppsV1Api, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { FAIL_ANNOTATION, getCluster, useNamespace, waitFor } from '../helpers/testCluster';
+import { FAIL_ANNOTATION, HOLD_ANNOTATION, getCluster, releasePods, useNamespace, waitFor } from '../helpers/testCluster';
 
 const local = getCluster('local');
 const core = local.kc.makeApiClient(CoreV1Api);
@@ -59,5 +60,18 @@ describe('KWOK fake nodes on the local cluster', () => {
     assert.equal(ok.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 0);
     assert.equal(bad.status?.phase, 'Failed');
     assert.equal(bad.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 1);
+  });
+
+  test('kindling.dev/hold keeps a pod Running past the completion delay until it is released', async (t) => {
+    const namespace = await useNamespace(t, local, 'kwok-hold');
+    await core.createNamespacedPod({ namespace, body: pod('held', { 'kindling.dev/complete': 'true', [HOLD_ANNOTATION]: 'true' }) });
+    await core.createNamespacedPod({ namespace, body: pod('free', { 'kindling.dev/complete': 'true' }) });
+    const phaseOf = async (name: string) => (await core.readNamespacedPod({ namespace, name })).status?.phase;
+    await waitFor(async () => ((await phaseOf('free')) === 'Succeeded' ? true : undefined), { timeoutMs: 60_000, what: 'pod free to finish' });
+    // The unheld pod finished after its 1 s delay; the held one is still Running 3 s later.
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.equal(await phaseOf('held'), 'Running');
+    assert.deepEqual(await releasePods(local, namespace, ''), ['held']);
+    await waitFor(async () => ((await phaseOf('held')) === 'Succeeded' ? true : undefined), { timeoutMs: 60_000, what: 'pod held to finish once released' });
   });
 });
