@@ -12,8 +12,11 @@
  * 5. x coordinates: per layer, the least-squares placement at the neighbours' mean under the
  *    minimum-separation constraints (pool-adjacent-violators, exact and O(layer size))
  *
+ * 6. wide fan-outs (many items with the same neighbours) wrapped into grids (fanOutGrid.ts)
+ *
  * Pure code on typed arrays: no DOM, no workers, so the layout worker and unit tests share it.
  */
+import { layoutWithFanOutGrids } from './fanOutGrid';
 
 export interface LayoutOptions {
   /** Horizontal gap between neighbouring boxes in a layer. */
@@ -28,6 +31,13 @@ export interface LayoutOptions {
   coordPasses: number;
   /** Long edges beyond this many dummies in total are drawn straight instead of routed. */
   maxDummies: number;
+  /**
+   * Fan-outs of at least this many interchangeable items (same predecessors, same successors) are
+   * wrapped into a grid instead of one very long row (fanOutGrid.ts); 0 never wraps.
+   */
+  gridFanOutsFrom: number;
+  /** Vertical gap between the rows of such a grid. */
+  gridRowGap: number;
 }
 
 export const defaultLayoutOptions: Readonly<LayoutOptions> = {
@@ -37,6 +47,8 @@ export const defaultLayoutOptions: Readonly<LayoutOptions> = {
   orderSweeps: 4,
   coordPasses: 4,
   maxDummies: 200_000,
+  gridFanOutsFrom: 24,
+  gridRowGap: 16,
 };
 
 export interface LayoutInput {
@@ -75,6 +87,13 @@ export interface LayoutOutput {
 
 /** Lays out the graph. Deterministic: the same input gives the same output. */
 export function layeredLayout(input: LayoutInput): LayoutOutput {
+  const opts: LayoutOptions = { ...defaultLayoutOptions, ...input.options };
+  if (opts.gridFanOutsFrom > 0) return layoutWithFanOutGrids(input, opts, opts.gridFanOutsFrom, layeredRows);
+  return layeredRows(input);
+}
+
+/** The layered layout itself: every layer one row. */
+function layeredRows(input: LayoutInput): LayoutOutput {
   const opts: LayoutOptions = { ...defaultLayoutOptions, ...input.options };
   const n = input.nodeCount;
   const m = input.edgeFrom.length;

@@ -42,7 +42,8 @@ test('a chain is laid out top to bottom, one node per layer', () => {
 });
 
 test('every edge goes downward in rank order (acyclic input)', () => {
-  const inp = sampleInput(1500);
+  // One row per layer here (fan-out grids add rows and bends: fanOutGrid.test.ts).
+  const inp = { ...sampleInput(1500), options: { gridFanOutsFrom: 0 } };
   const out = layeredLayout(inp);
   assert.equal(out.edgeReversed.reduce((a, b) => a + b, 0), 0, 'nothing to reverse in a DAG');
   for (let e = 0; e < inp.edgeFrom.length; e++) {
