@@ -245,8 +245,10 @@ describe('Create Local Cluster on a real kind cluster', () => {
         },
       });
       const statusOf = async () => (await core.listNamespacedPod({ namespace, labelSelector: `app=${name}` })).items[0]?.status?.containerStatuses?.[0];
+      // The third start: a failing start can be reported running for a moment before it exits.
+      const third = (s: Awaited<ReturnType<typeof statusOf>>): boolean => Boolean(s?.state?.running) && (s?.restartCount ?? 0) >= 2;
       let status = await statusOf();
-      for (let i = 0; i < 240 && !status?.state?.running; i++) {
+      for (let i = 0; i < 240 && !third(status); i++) {
         await new Promise((r) => setTimeout(r, 250));
         status = await statusOf();
       }

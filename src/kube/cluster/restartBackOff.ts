@@ -40,9 +40,11 @@ export interface BackOffWatch {
   stop(): Promise<boolean>;
 }
 
-async function kubeProxyHealthy(engine: ContainerEngineCli, node: string, signal: AbortSignal): Promise<boolean> {
+/** Undefined when kube-proxy in the node answers 200, else what it (or the exec) said instead. */
+async function kubeProxyNotHealthy(engine: ContainerEngineCli, node: string, signal: AbortSignal): Promise<string | undefined> {
   const result = await engine.execIn(node, ['bash', '-c', HEALTHZ_REQUEST], { timeoutMs: 5000, signal });
-  return result.code === 0 && isHealthzOk(result.stdout);
+  if (result.code === 0 && isHealthzOk(result.stdout)) return undefined;
+  return `${node}: ${result.code === 0 ? result.stdout.trim() || 'no answer' : describeFailure('the kube-proxy health check', result)}`;
 }
 
 async function anyBackingOff(kc: KubeConfig, deployments: BackOffWatchOptions['deployments']): Promise<boolean> {
@@ -61,12 +63,17 @@ async function anyBackingOff(kc: KubeConfig, deployments: BackOffWatchOptions['d
 export function watchRestartBackOff(kc: KubeConfig, opts: BackOffWatchOptions): BackOffWatch {
   const stopped = new AbortController();
   let restarted = false;
+  let lastWait = '';
   const loop = async (): Promise<void> => {
     while (!stopped.signal.aborted) {
       try {
         if (await anyBackingOff(kc, opts.deployments)) {
-          const healthy = await Promise.all(opts.nodes.map((n) => kubeProxyHealthy(opts.engine, n, stopped.signal)));
-          if (healthy.every(Boolean)) {
+          const unhealthy = (await Promise.all(opts.nodes.map((n) => kubeProxyNotHealthy(opts.engine, n, stopped.signal)))).filter((w) => w !== undefined);
+          // Said once per new reason, so a wait that never ends can be told from a watch that saw nothing.
+          const wait = unhealthy.join('; ');
+          if (wait && wait !== lastWait && !stopped.signal.aborted) opts.onLog?.(`A controller waits out the kubelet's back-off; kube-proxy is not healthy yet (${wait})`);
+          lastWait = wait;
+          if (unhealthy.length === 0) {
             opts.onLog?.('A controller started before the node\'s network was ready and waits out the kubelet\'s back-off: restarting the kubelet to start it now');
             restarted = true;
             for (const node of opts.nodes) {
