@@ -45,6 +45,8 @@ export function findFanOutBlocks(input: LayoutInput, minMembers: number, gapX: n
   const predCount = new Int32Array(n);
   const succCount = new Int32Array(n);
   const ineligible = new Uint8Array(n);
+  const outDegree = new Int32Array(n);
+  const inDegree = new Int32Array(n);
   for (let e = 0; e < m; e++) {
     const a = input.edgeFrom[e];
     const b = input.edgeTo[e];
@@ -52,6 +54,8 @@ export function findFanOutBlocks(input: LayoutInput, minMembers: number, gapX: n
       ineligible[a] = 1;
       continue;
     }
+    outDegree[a]++;
+    inDegree[b]++;
     if (!ineligible[a]) {
       if (succCount[a] < maxNeighbours) succs[a * maxNeighbours + succCount[a]++] = b;
       else ineligible[a] = 1;
@@ -62,8 +66,16 @@ export function findFanOutBlocks(input: LayoutInput, minMembers: number, gapX: n
     }
   }
   const bySignature = new Map<string, number[]>();
+  // Only a node whose predecessor fans out (or whose successor joins) that wide, or a node with no
+  // edges at all, can be in a block: the others skip building a signature (most nodes of most graphs).
+  const candidate = (v: number): boolean => {
+    if (predCount[v] + succCount[v] === 0) return true;
+    for (let i = 0; i < predCount[v]; i++) if (outDegree[preds[v * maxNeighbours + i]] >= minMembers) return true;
+    for (let i = 0; i < succCount[v]; i++) if (inDegree[succs[v * maxNeighbours + i]] >= minMembers) return true;
+    return false;
+  };
   for (let v = 0; v < n; v++) {
-    if (ineligible[v]) continue;
+    if (ineligible[v] || !candidate(v)) continue;
     const key = `${sortedSet(preds, v * maxNeighbours, predCount[v])}|${sortedSet(succs, v * maxNeighbours, succCount[v])}`;
     const list = bySignature.get(key);
     if (list) list.push(v);
