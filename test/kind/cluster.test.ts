@@ -247,13 +247,19 @@ describe('Create Local Cluster on a real kind cluster', () => {
       const statusOf = async () => (await core.listNamespacedPod({ namespace, labelSelector: `app=${name}` })).items[0]?.status?.containerStatuses?.[0];
       // The third start: a failing start can be reported running for a moment before it exits.
       const third = (s: Awaited<ReturnType<typeof statusOf>>): boolean => Boolean(s?.state?.running) && (s?.restartCount ?? 0) >= 2;
+      // What the API said of the container, each change once: when the watch did not act, was the
+      // back-off ever visible to it?
+      const seen: string[] = [];
+      const started = Date.now();
       let status = await statusOf();
       for (let i = 0; i < 240 && !third(status); i++) {
+        const said = `${Object.keys(status?.state ?? {}).join()}${status?.state?.waiting?.reason ? ` ${status.state.waiting.reason}` : ''}, restarts ${status?.restartCount ?? '-'}`;
+        if (seen.at(-1)?.endsWith(said) !== true) seen.push(`+${((Date.now() - started) / 1000).toFixed(1)} s ${said}`);
         await new Promise((r) => setTimeout(r, 250));
         status = await statusOf();
       }
       const restarted = await watch.stop();
-      assert.equal(restarted, true, logs.join('\n'));
+      assert.equal(restarted, true, `the watch did not restart the kubelet. Its log: ${logs.join(' | ') || '(nothing)'}. The container: ${seen.join('; ')}`);
       assert.match(logs.join('\n'), /restarting the kubelet/);
       assert.ok(status?.state?.running, `running: ${JSON.stringify(status?.state)}`);
       assert.equal(status?.restartCount, 2, 'the third start is the one that stays up');
