@@ -11,7 +11,6 @@
  * 4. ordering: barycenter sweeps (down, up, …), stable sorts, so the result is deterministic
  * 5. x coordinates: per layer, the least-squares placement at the neighbours' mean under the
  *    minimum-separation constraints (pool-adjacent-violators, exact and O(layer size))
- *
  * 6. wide fan-outs (many items with the same neighbours) wrapped into grids (fanOutGrid.ts)
  *
  * Pure code on typed arrays: no DOM, no workers, so the layout worker and unit tests share it.
