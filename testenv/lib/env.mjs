@@ -201,11 +201,24 @@ export async function componentStatus(c) {
   return { running: true, healthy, pid: proc.pid };
 }
 
+/** How long a component must look gone before it counts as exited (see waitHealthy). */
+const EXITED_AFTER_MS = 2000;
+
 export async function waitHealthy(c, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
+  let goneSince;
   while (Date.now() < deadline) {
     const s = await componentStatus(c);
-    if (!s.running) throw new Error(`${c.name} exited. Last lines of ${logFile(runDir(), c.name)}:\n${tailOf(logFile(runDir(), c.name))}`);
+    // Right after spawn, /proc/<pid>/cmdline can still be the forking node process's (exec not done
+    // yet on a busy machine), which trackedProcess takes for a reused pid: CI once reported a healthy
+    // spark-operator as exited and tore it down. Gone for 2 s in a row is gone.
+    if (!s.running) {
+      goneSince ??= Date.now();
+      if (Date.now() - goneSince >= EXITED_AFTER_MS) throw new Error(`${c.name} exited. Last lines of ${logFile(runDir(), c.name)}:\n${tailOf(logFile(runDir(), c.name))}`);
+      await sleep(200);
+      continue;
+    }
+    goneSince = undefined;
     if (s.healthy) return;
     await sleep(200);
   }
