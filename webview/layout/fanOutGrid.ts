@@ -131,8 +131,7 @@ export function layoutWithFanOutGrids(input: LayoutInput, opts: LayoutOptions, m
 
   // --- the reduced graph: each block becomes one placeholder at its first member's place ---------
   const blockOf = new Int32Array(n).fill(-1);
-  const slot = new Int32Array(n); // member's position in its block
-  blocks.forEach((b, bi) => b.members.forEach((v, i) => ((blockOf[v] = bi), (slot[v] = i))));
+  blocks.forEach((b, bi) => b.members.forEach((v) => (blockOf[v] = bi)));
   const reducedOf = new Int32Array(n);
   const placeholder = new Int32Array(blocks.length).fill(-1);
   const originalOf: number[] = []; // reduced index → original node, or -1 - block index
@@ -288,10 +287,9 @@ export function layoutWithFanOutGrids(input: LayoutInput, opts: LayoutOptions, m
   const endpoint = (v: number, below: boolean): [number, number] => {
     const bi = blockOf[v];
     if (bi < 0) return [x[v], below ? y[v] + input.heights[v] / 2 : y[v] - input.heights[v] / 2];
-    const b = blocks[bi];
     const rr = reduced.rank[placeholder[bi]];
-    const px = blockLeft[bi] + (slot[v] % b.columns) * (b.cellW + opts.nodeSep) + b.cellW / 2;
-    return [px, below ? rankBottom[firstRow[rr] + b.rows - 1] : bandTop[rr]];
+    // x[v] is the item's column centre (set above).
+    return [x[v], below ? rankBottom[firstRow[rr] + blocks[bi].rows - 1] : bandTop[rr]];
   };
   // Below a node that is not in a grid, in a band with grid rows: the band's bottom.
   const dropOf = (v: number): number | undefined => {
